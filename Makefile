@@ -1,0 +1,42 @@
+# The two commands: `make dev` runs the whole product, `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+
+.PHONY: dev test test-fast lint format bench install clean
+
+$(INSTALLED): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+dev: install
+	mkdir -p var
+	$(PY) scripts/with_redis.py -- sh -c '\
+		$(PY) manage.py migrate --no-input && \
+		$(PY) manage.py create_demo_users && \
+		echo "Open http://127.0.0.1:8000/  (Ctrl-C stops everything)" && \
+		exec $(VENV)/bin/honcho start -f Procfile'
+
+test: install
+	mkdir -p var
+	$(PY) scripts/with_redis.py --test -- $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install
+	$(PY) scripts/with_redis.py -- sh -c 'for b in bench/bench_*.py; do $(PY) $$b || exit 1; done'
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,118 @@
+"""The REST polling fallback of PROTOCOL.md section 4, as async views.
+
+Long polling (`wait`) joins the job's or user's group, then reads the log, and only when nothing
+is newer than the cursor waits on the channel layer: a waiting request holds no thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.http import require_GET
+
+from jobs import event_log
+from jobs.access import get_job_for_user
+from jobs.api_auth import authenticated_user, error_response
+from jobs.emitter import job_group, user_group
+from jobs.models import Job
+from jobs.snapshots import job_snapshot
+
+MAX_WAIT_SECONDS = 25
+MAX_LIMIT = 500
+
+
+def _cursor(request: HttpRequest, name: str, default: int, maximum: int | None = None) -> int:
+    raw = request.GET.get(name)
+    if raw is None or raw == "":
+        return default
+    value = int(raw)  # ValueError is turned into a 400 by the caller
+    if value < 0 or (maximum is not None and value > maximum):
+        raise ValueError(name)
+    return value
+
+
+async def _wait_for_group(group: str, seconds: float) -> None:
+    layer = get_channel_layer()
+    if layer is None or seconds <= 0:
+        return
+    channel = await layer.new_channel()
+    await layer.group_add(group, channel)
+    try:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(layer.receive(channel), seconds)
+    finally:
+        await layer.group_discard(group, channel)
+
+
+async def _long_poll(
+    group: str, wait: int, read: Callable[[], Awaitable[tuple[Any, event_log.LogPage]]]
+) -> tuple[Any, event_log.LogPage]:
+    state, page = await read()
+    if page.events or not page.recovered or wait == 0:
+        return state, page
+    await _wait_for_group(group, wait)
+    return await read()
+
+
+@require_GET
+async def job_detail(request: HttpRequest, job_id: str) -> JsonResponse:
+    user = await authenticated_user(request)
+    if user is None:
+        return error_response(401, "not_authenticated", "Sign in or send an API token.")
+    try:
+        job = await sync_to_async(get_job_for_user)(user, job_id)
+    except Job.DoesNotExist:
+        return error_response(404, "not_found", "No such job.")
+    return JsonResponse(await sync_to_async(job_snapshot)(job))
+
+
+@require_GET
+async def job_events(request: HttpRequest, job_id: str) -> JsonResponse:
+    user = await authenticated_user(request)
+    if user is None:
+        return error_response(401, "not_authenticated", "Sign in or send an API token.")
+    try:
+        after = _cursor(request, "after", 0)
+        wait = _cursor(request, "wait", 0, MAX_WAIT_SECONDS)
+    except ValueError:
+        return error_response(400, "bad_request", "after and wait are whole numbers; wait ≤ 25.")
+    try:
+        job = await sync_to_async(get_job_for_user)(user, job_id)
+    except Job.DoesNotExist:
+        return error_response(404, "not_found", "No such job.")
+
+    def read() -> tuple[dict[str, Any], event_log.LogPage]:
+        job.refresh_from_db()
+        return job_snapshot(job), event_log.job_events_after(job, after)
+
+    snapshot, page = await _long_poll(job_group(job.id), wait, sync_to_async(read))
+    return JsonResponse({"job": snapshot, "events": page.events, "recovered": page.recovered})
+
+
+@require_GET
+async def user_events(request: HttpRequest) -> JsonResponse:
+    user = await authenticated_user(request)
+    if user is None:
+        return error_response(401, "not_authenticated", "Sign in or send an API token.")
+    try:
+        after = _cursor(request, "after", 0)
+        limit = _cursor(request, "limit", MAX_LIMIT, MAX_LIMIT) or MAX_LIMIT
+        wait = _cursor(request, "wait", 0, MAX_WAIT_SECONDS)
+    except ValueError:
+        return error_response(
+            400, "bad_request", "after, limit (≤ 500) and wait (≤ 25) are whole numbers."
+        )
+
+    def read() -> tuple[list[dict[str, Any]], event_log.LogPage]:
+        return event_log.user_jobs_snapshot(user), event_log.user_events_after(user, after, limit)
+
+    jobs, page = await _long_poll(user_group(user.pk), wait, sync_to_async(read))
+    return JsonResponse({"jobs": jobs, "events": page.events, "recovered": page.recovered})
+
+

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from jobs.consumers import JobEventsConsumer
+
+websocket_urlpatterns = [path("ws/jobs/", JobEventsConsumer.as_asgi())]

@@ -1,0 +1,1 @@
+"""Notes and quiz generation. Pure code: no Django imports."""
