@@ -1,8 +1,8 @@
+"""Top-level routes. Each face of the product keeps its own route module."""
+
 from django.contrib import admin
 from django.http import HttpRequest, JsonResponse
-from django.urls import path
-
-from jobs import polling
+from django.urls import include, path
 
 
 def healthz(_request: HttpRequest) -> JsonResponse:
@@ -13,7 +13,6 @@ def healthz(_request: HttpRequest) -> JsonResponse:
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    path("api/jobs/<str:job_id>/", polling.job_detail, name="api-job-detail"),
-    path("api/jobs/<str:job_id>/events/", polling.job_events, name="api-job-events"),
-    path("api/events/", polling.user_events, name="api-user-events"),
+    path("api/", include("config.api_urls")),
+    path("", include("config.page_urls")),
 ]

@@ -17,7 +17,16 @@ class JobEventInline(admin.TabularInline[JobEvent, Job]):
 
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin[Job]):
-    list_display = ("id", "owner", "status", "stage", "progress", "attempt", "cache_hit", "created_at")
+    list_display = (
+        "id",
+        "owner",
+        "status",
+        "stage",
+        "progress",
+        "attempt",
+        "cache_hit",
+        "created_at",
+    )
     list_filter = ("status", "stage", "cache_hit", "error_code")
     search_fields = ("id", "owner__username", "document__original_name")
     readonly_fields = [field.name for field in Job._meta.fields]

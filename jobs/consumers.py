@@ -183,13 +183,16 @@ class JobEventsConsumer(AsyncWebsocketConsumer):
 
     async def _fill(self, gap: Gap) -> None:
         if gap.job_id is None:
-            missing = await ws_reads.user_events_between(self.tracker.user_id, gap.after, gap.before)
+            missing = await ws_reads.user_events_between(
+                self.tracker.user_id, gap.after, gap.before
+            )
         else:
             missing = await ws_reads.job_events_between(gap.job_id, gap.after, gap.before)
-        self.tracker.gap_filled(gap)
+        # Offer what the log holds first: marking the gap filled moves the cursor past it.
         for event in missing:
             if self.tracker.accept(event):
                 await self._send({"type": "event", "event": event})
+        self.tracker.gap_filled(gap)
 
     # --- helpers -----------------------------------------------------------------------
 
@@ -220,4 +223,3 @@ def _parse(text_data: str | None) -> dict[str, Any] | None:
     if not isinstance(message, dict) or not isinstance(message.get("type"), str):
         return None
     return message
-

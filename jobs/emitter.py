@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from jobs.events import Event, EventDraft, Stage, Status
 from jobs.models import Job, JobEvent, UserEventStream
-from jobs.transitions import JobState, attempt_of
+from jobs.transitions import JobState, SupersededAttempt, attempt_of
 
 logger = logging.getLogger("jobs.events")
 
@@ -70,12 +70,21 @@ class _ProgressCoalescer:
 _coalescer = _ProgressCoalescer()
 
 
-def emit(job_id: UUID | str, draft: EventDraft, *, coalesce: bool = False) -> Event | None:
+def emit(
+    job_id: UUID | str,
+    draft: EventDraft,
+    *,
+    coalesce: bool = False,
+    expected_attempt: int | None = None,
+) -> Event | None:
     """Record and publish one event of a job; returns it, or None when it was coalesced away.
 
     `coalesce=True` marks an in-stage progress update (never pass it with a stage change): it
     is dropped, without touching the database, when this process sent the job's previous event
     less than EVENT_PROGRESS_INTERVAL ago.
+
+    `expected_attempt` is what a worker passes: if the job has moved on (cancelled, failed,
+    or requeued as a new attempt), `SupersededAttempt` tells that worker to stop.
     """
     job_uuid = UUID(str(job_id))
     if coalesce and _coalescer.should_skip(job_uuid, settings.EVENT_PROGRESS_INTERVAL):
@@ -92,6 +101,10 @@ def emit(job_id: UUID | str, draft: EventDraft, *, coalesce: bool = False) -> Ev
             attempt=job.attempt,
             last_seq=job.last_seq,
         )
+        if expected_attempt is not None and (
+            state.attempt != expected_attempt or state.status.is_terminal
+        ):
+            raise SupersededAttempt(f"job {job_uuid} is no longer at attempt {expected_attempt}")
         attempt = attempt_of(state, draft)
         stream = UserEventStream.objects.select_for_update().get(user_id=owner_id)
         event = Event(

@@ -37,11 +37,20 @@ def job_events_after(job: Job, after: int, limit: int = PAGE_SIZE) -> LogPage:
     return _page(rows, after=after, head=job.last_seq, limit=limit, key="seq")
 
 
-def user_events_after(user: User, after: int, limit: int = PAGE_SIZE) -> LogPage:
+def user_events_after(
+    user: User, after: int, limit: int = PAGE_SIZE, *, head: int | None = None
+) -> LogPage:
+    """`head` is the stream head read before the caller's snapshot, if it took one.
+
+    The head is read before the rows: read after them, an event committed in between would
+    look like pruned history and be skipped.
+    """
+    if head is None:
+        head = user_stream_head(user)
     rows = list(
         JobEvent.objects.filter(user=user, user_seq__gt=after).order_by("user_seq")[: limit + 1]
     )
-    return _page(rows, after=after, head=user_stream_head(user), limit=limit, key="user_seq")
+    return _page(rows, after=after, head=head, limit=limit, key="user_seq")
 
 
 def _page(rows: list[JobEvent], *, after: int, head: int, limit: int, key: str) -> LogPage:

@@ -112,7 +112,9 @@ RECOVERABLE_ERRORS = frozenset(
 
 def format_timestamp(moment: datetime) -> str:
     """ISO 8601 UTC with milliseconds: ``2026-11-23T10:00:00.123Z``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return (
+        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    )
 
 
 class EventError(BaseModel):

@@ -30,7 +30,9 @@ class Job(models.Model):
     """One run of the pipeline over one document. Only `jobs.emitter` writes its state."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs"
+    )
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="jobs")
     status = models.CharField(max_length=16, choices=STATUS_CHOICES, default=Status.QUEUED)
     stage = models.CharField(max_length=24, choices=STAGE_CHOICES, default=Stage.QUEUED)
@@ -60,7 +62,9 @@ class Job(models.Model):
             models.Index(fields=["status", "last_event_at"], name="job_status_last_event"),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(progress__lte=100), name="job_progress_le_100"),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="job_progress_le_100"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -114,5 +114,3 @@ async def user_events(request: HttpRequest) -> JsonResponse:
 
     jobs, page = await _long_poll(user_group(user.pk), wait, sync_to_async(read))
     return JsonResponse({"jobs": jobs, "events": page.events, "recovered": page.recovered})
-
-

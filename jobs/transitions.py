@@ -14,6 +14,10 @@ class InvalidTransition(ValueError):
     """The proposed event does not follow from the job's current state."""
 
 
+class SupersededAttempt(InvalidTransition):
+    """A worker reported for an attempt that is over (cancelled, ended, or requeued)."""
+
+
 @dataclass(frozen=True)
 class JobState:
     status: Status
@@ -42,11 +46,17 @@ def attempt_of(state: JobState, draft: EventDraft) -> int:
     if state.status.is_terminal:
         raise InvalidTransition(f"no event may follow a {state.status} one but a retry's queued")
 
-    if state.status is Status.STALLED and draft.status is not Status.FAILED and draft.status is not Status.CANCELLED:
+    if (
+        state.status is Status.STALLED
+        and draft.status is not Status.FAILED
+        and draft.status is not Status.CANCELLED
+    ):
         raise InvalidTransition("a stalled job is requeued, failed or cancelled")
 
     if draft.progress < state.progress:
-        raise InvalidTransition(f"progress cannot go back from {state.progress} to {draft.progress}")
+        raise InvalidTransition(
+            f"progress cannot go back from {state.progress} to {draft.progress}"
+        )
 
     if draft.status is Status.ACTIVE or draft.status is Status.STALLED:
         if draft.stage.order < state.stage.order:
@@ -54,4 +64,3 @@ def attempt_of(state: JobState, draft: EventDraft) -> int:
         if draft.status is Status.STALLED and draft.stage is not state.stage:
             raise InvalidTransition("a job stalls in the stage it was in")
     return state.attempt
-

@@ -23,5 +23,3 @@ class BrowserOriginValidator(OriginValidator):  # type: ignore[misc]
             without_cookies = [(name, value) for name, value in headers if name != b"cookie"]
             return await self.application({**scope, "headers": without_cookies}, receive, send)
         return await super().__call__(scope, receive, send)
-
-

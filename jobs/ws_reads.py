@@ -44,11 +44,15 @@ def job_replay(user: User, job_id: str, after: int | None) -> Replay | None:
 
 @database_sync_to_async
 def user_replay(user: User, after: int | None) -> Replay:
+    # The head before the snapshot: an event committed between the two then comes live after
+    # the snapshot (which may show it too), instead of falling behind both.
+    head = event_log.user_stream_head(user)
     snapshot = event_log.user_jobs_snapshot(user)
     if after is None:
-        head = event_log.user_stream_head(user)
         return Replay(snapshot=snapshot, recovered=True, start_cursor=head)
-    return _replay(snapshot, after, lambda cursor: event_log.user_events_after(user, cursor))
+    return _replay(
+        snapshot, after, lambda cursor: event_log.user_events_after(user, cursor, head=head)
+    )
 
 
 def _replay(snapshot: Any, after: int, read: Any) -> Replay:

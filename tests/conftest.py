@@ -22,9 +22,15 @@ def _clean_test_redis() -> None:
         redis.Redis.from_url(settings.REDIS_URL).flushdb()
 
 
+@pytest.fixture(scope="session")
+def media_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Uploads of this run; shared with the worker and server subprocesses."""
+    return tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture(autouse=True)
-def _media_root(tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media_root(media_root: Path, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = media_root
 
 
 @pytest.fixture
@@ -50,5 +56,3 @@ def job(user):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def corpus() -> Path:
     return CORPUS
-
-

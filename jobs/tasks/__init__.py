@@ -1,5 +1,5 @@
 """Celery tasks, one module per queue: `pdf`, `ai`, and `housekeeping` (the default queue)."""
 
-from jobs.tasks import housekeeping
+from jobs.tasks import ai, housekeeping, pdf
 
-__all__ = ["housekeeping"]
+__all__ = ["ai", "housekeeping", "pdf"]

@@ -1,10 +1,22 @@
-"""Periodic and small tasks on the default queue."""
+"""Tasks on the `default` queue: finishing jobs, and periodic housekeeping."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from jobs.services import job_events_prune
+from jobs.pipeline.runner import run_step
+from jobs.pipeline.steps import job_finish
+from jobs.services import job_events_prune, jobs_requeue_stalled
+
+
+@shared_task
+def finish_job(job_id: str, attempt: int) -> None:
+    run_step(job_finish, job_id=job_id, attempt=attempt)
+
+
+@shared_task
+def reap_stalled_jobs() -> int:
+    return jobs_requeue_stalled()
 
 
 @shared_task

@@ -1,0 +1,5 @@
+"""The server-rendered pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

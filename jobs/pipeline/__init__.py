@@ -1,0 +1,1 @@
+"""The PDF-to-notes pipeline: the steps the Celery tasks run, and how they report."""

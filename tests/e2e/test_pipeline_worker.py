@@ -1,0 +1,69 @@
+"""The pipeline end to end through a real Celery worker on the real broker."""
+
+import time
+
+import pytest
+
+from jobs.models import JobEvent
+from notes.models import Note
+from tests.pipeline.conftest import upload
+from tests.workers import celery_worker, wait_for_terminal
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("celery_worker")]
+
+__all__ = ["celery_worker"]
+
+CORPUS_OUTCOMES = [
+    ("minimal-document.pdf", "completed", ""),
+    ("pdflatex-4-pages.pdf", "completed", ""),
+    ("multicolumn.pdf", "completed", ""),
+    ("google-doc-document.pdf", "completed", ""),
+    ("GeoTopo-komprimiert.pdf", "completed", ""),
+    ("libreoffice-writer-password.pdf", "failed", "PDF_ENCRYPTED"),
+    ("grayscale-image.pdf", "failed", "PDF_NO_TEXT"),
+    ("qpdf-bad-xref.pdf", "failed", "PDF_INVALID"),
+    ("qpdf-deep-pages.pdf", "failed", "PDF_INVALID"),
+]
+
+
+def assert_log_is_consistent(job) -> None:
+    events = list(JobEvent.objects.filter(job=job).order_by("seq"))
+    assert [event.seq for event in events] == list(range(1, len(events) + 1))
+    terminal = [event for event in events if event.status in ("completed", "failed", "cancelled")]
+    assert len(terminal) == 1
+    assert terminal[0].seq == events[-1].seq
+    assert events[-1].status == job.status
+
+
+@pytest.mark.parametrize(("file_name", "status", "code"), CORPUS_OUTCOMES)
+def test_every_corpus_file_reaches_its_expected_outcome(user, corpus, file_name, status, code):
+    job = wait_for_terminal(upload(user, corpus / file_name).job)
+    assert (job.status, job.error_code) == (status, code)
+    assert Note.objects.filter(job=job).count() == (1 if status == "completed" else 0)
+    assert_log_is_consistent(job)
+
+
+def test_the_unreadable_metadata_file_completes_or_fails_as_invalid(user, corpus):
+    job = wait_for_terminal(upload(user, corpus / "unreadablemetadata.pdf").job)
+    assert (job.status, job.error_code) in {("completed", ""), ("failed", "PDF_INVALID")}
+    assert_log_is_consistent(job)
+
+
+def test_a_worker_killed_mid_extraction_is_redelivered_and_the_job_completes_once(
+    user, corpus, celery_worker, settings
+):
+    job = upload(user, corpus / "GeoTopo-komprimiert.pdf").job
+    deadline = time.monotonic() + 30
+    while not JobEvent.objects.filter(job=job, stage="extracting_text").exists():
+        assert time.monotonic() < deadline, "extraction never started"
+        time.sleep(0.01)
+    killed = celery_worker.child_pids()
+    celery_worker.kill_children()
+    job.refresh_from_db()
+    assert not job.is_terminal, "the kill has to land while the job runs"
+
+    job = wait_for_terminal(job, timeout=90)
+    assert not set(killed) & set(celery_worker.child_pids())
+    assert job.status == "completed"
+    assert Note.objects.filter(job=job).count() == 1
+    assert_log_is_consistent(job)
