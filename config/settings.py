@@ -83,8 +83,12 @@ TEMPLATES = [
 
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
 DATABASES: dict[str, dict[str, Any]] = {
-    "default": dj_database_url.parse(
-        DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
+    "default": dict(
+        dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -119,6 +123,15 @@ CHANNEL_LAYERS = {
             "expiry": 60,
             "group_expiry": 86400,
         },
+    }
+}
+
+# Shared by every process (upload and sign-in throttling must hold across daphne processes).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env_str("CACHE_URL", REDIS_URL),
+        "KEY_PREFIX": "pdfnotes",
     }
 }
 
@@ -201,8 +214,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_RATES": {"uploads": UPLOAD_THROTTLE_RATE},
+    "DEFAULT_THROTTLE_RATES": {
+        "uploads": UPLOAD_THROTTLE_RATE,
+        "sign_in": env_str("SIGN_IN_THROTTLE_RATE", "20/minute"),
+    },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "PDF notes API",
@@ -213,6 +230,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The async polling endpoints are plain views: this hook documents them (then the default).
+    "POSTPROCESSING_HOOKS": [
+        "config.api_schema.add_polling_endpoints",
+        "drf_spectacular.hooks.postprocess_schema_enums",
+    ],
 }
 
 # --- Security -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ def healthz(_request: HttpRequest) -> JsonResponse:
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("", include("config.ops_urls")),
     path("api/", include("config.api_urls")),
     path("", include("config.page_urls")),
 ]

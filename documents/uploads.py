@@ -20,12 +20,27 @@ class UploadRejected(Exception):
     message: str
 
 
+# Room for the multipart framing around the file in a request's declared length.
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+def _too_large(max_bytes: int) -> UploadRejected:
+    return UploadRejected(
+        413, "file_too_large", f"The file is larger than {max_bytes / (1024 * 1024):g} MB."
+    )
+
+
+def check_request_size(*, content_length: int, max_bytes: int) -> None:
+    """Refuse an oversize upload by its declared length, before its body is read."""
+    if content_length > max_bytes + MULTIPART_OVERHEAD:
+        raise _too_large(max_bytes)
+
+
 def check_upload(*, size: int, head: bytes, max_bytes: int) -> None:
     if size == 0:
         raise UploadRejected(400, "empty_file", "The file is empty.")
     if size > max_bytes:
-        limit_mb = max_bytes / (1024 * 1024)
-        raise UploadRejected(413, "file_too_large", f"The file is larger than {limit_mb:g} MB.")
+        raise _too_large(max_bytes)
     if not looks_like_pdf(head):
         raise UploadRejected(415, "not_a_pdf", "The file is not a PDF.")
 

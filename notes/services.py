@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
@@ -17,13 +19,13 @@ def notes_generator() -> NotesGenerator:
     """`auto` is Anthropic when an API key is configured, else the offline local generator."""
     choice = settings.NOTES_GENERATOR
     if choice == "anthropic" or (choice == "auto" and settings.ANTHROPIC_API_KEY):
-        model = {"model": settings.ANTHROPIC_MODEL} if settings.ANTHROPIC_MODEL else {}
         options = AnthropicSettings(
             api_key=settings.ANTHROPIC_API_KEY,
             max_tokens=settings.ANTHROPIC_MAX_TOKENS,
             timeout_seconds=settings.ANTHROPIC_TIMEOUT_SECONDS,
-            **model,
         )
+        if settings.ANTHROPIC_MODEL:
+            options = replace(options, model=settings.ANTHROPIC_MODEL)
         return AnthropicGenerator(options)
     return LocalGenerator()
 

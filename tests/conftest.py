@@ -33,6 +33,14 @@ def _media_root(media_root: Path, settings) -> None:  # type: ignore[no-untyped-
     settings.MEDIA_ROOT = media_root
 
 
+@pytest.fixture(autouse=True)
+def _test_settings(settings) -> None:  # type: ignore[no-untyped-def]
+    # Users are made per test: the real hasher would spend most of the run hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Throttle history per test, in memory: the shared Redis holds the test workers' queues.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
 @pytest.fixture
 def user(db):  # type: ignore[no-untyped-def]
     return UserFactory()

@@ -1,5 +1,6 @@
 """Runs one pipeline step for a task: every failure ends the job with a code, none crashes the
-worker, and a cancelled or superseded attempt just stops."""
+worker, a cancelled or superseded attempt just stops, and an unreachable database makes the task
+retry."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import logging
 from collections.abc import Callable
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.db import InterfaceError, OperationalError
 
 from jobs.errors import JobCancelled, JobError
 from jobs.events import ErrorCode
@@ -17,6 +19,19 @@ from jobs.services import job_fail
 logger = logging.getLogger(__name__)
 
 Step = Callable[..., Next]
+
+# The database is unreachable: nothing can be recorded, so the task retries later (the steps are
+# idempotent and each event is one transaction, so nothing is half-written meanwhile).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+# Options of the pipeline's tasks.
+PIPELINE_TASK = {
+    "autoretry_for": DATABASE_UNAVAILABLE,
+    "retry_backoff": 2,
+    "retry_backoff_max": 60,
+    "retry_jitter": True,
+    "max_retries": 10,
+}
 
 TIMED_OUT = JobError(
     ErrorCode.JOB_TIMEOUT,
@@ -35,6 +50,9 @@ def run_step(step: Step, *, job_id: str, attempt: int) -> Next:
     except JobError as error:
         logger.info("job failed: %s", error.code, extra=context)
         job_fail(job_id=job_id, attempt=attempt, error=error)
+    except DATABASE_UNAVAILABLE:
+        logger.warning("database unavailable; the task will retry", extra=context)
+        raise
     except SoftTimeLimitExceeded:
         logger.warning("pipeline step hit its time limit", extra=context)
         job_fail(job_id=job_id, attempt=attempt, error=TIMED_OUT)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 from enum import Enum
+from uuid import UUID
 
 from django.conf import settings
 
@@ -86,7 +87,7 @@ def job_prepare(*, job_id: str, attempt: int) -> Next:
     return Next.GENERATE
 
 
-def _extract(report: StageReporter, document_id: object, data: bytes) -> None:
+def _extract(report: StageReporter, document_id: UUID, data: bytes) -> None:
     """Text page by page, stored with the page count so a retry does not extract again."""
     report.enter(Stage.EXTRACTING_TEXT, EXTRACT_FROM, "Extracting text", cache_hit=False)
     started = time.monotonic()

@@ -1,0 +1,5 @@
+"""Operations endpoints: health and metrics."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
