@@ -22,6 +22,13 @@ django_stubs_ext.monkeypatch()
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
+# prometheus_client picks multiprocess mode when first imported, after these settings load in
+# every process (daphne, workers, manage.py): the processes of a host share this folder.
+PROMETHEUS_MULTIPROC_DIR = Path(
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(VAR_DIR / "prometheus"))
+)
+PROMETHEUS_MULTIPROC_DIR.mkdir(parents=True, exist_ok=True)
+
 DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
 
 DEBUG = env_bool("DEBUG", True)
@@ -34,7 +41,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "ops.apps.OpsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -48,9 +55,11 @@ INSTALLED_APPS = [
     "documents",
     "jobs",
     "notes",
+    "ops",
 ]
 
 MIDDLEWARE = [
+    "ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,6 +113,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file (not memory) so that test workers and servers in subprocesses share it; one per
     # test run so that runs side by side do not share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+else:
+    # One test database per test run, so that runs side by side do not drop each other's.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -117,7 +129,15 @@ CHANNEL_LAYERS = {
         "CONFIG": {
             # redis-py 8 times reads out after 5 s, the layer's own blocking receive time:
             # without this, idle consumers die every few seconds (channels_redis #422).
-            "hosts": [{"address": env_str("CHANNEL_LAYER_URL", REDIS_URL), "socket_timeout": None}],
+            # redis-py 8's pool refuses (not queues) past 100 connections at once: a daphne
+            # process with a thousand clients subscribing together needs more.
+            "hosts": [
+                {
+                    "address": env_str("CHANNEL_LAYER_URL", REDIS_URL),
+                    "socket_timeout": None,
+                    "max_connections": env_int("CHANNEL_LAYER_MAX_CONNECTIONS", 1000),
+                }
+            ],
             "prefix": env_str("CHANNEL_LAYER_PREFIX", "pdfnotes"),
             "capacity": env_int("CHANNEL_LAYER_CAPACITY", 1000),
             "expiry": 60,
@@ -146,7 +166,13 @@ if BROKER_VISIBILITY_TIMEOUT <= 2 * CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured(
         "BROKER_VISIBILITY_TIMEOUT must be over twice CELERY_TASK_TIME_LIMIT."
     )
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
+# Prefixes every broker key: processes with different prefixes share a Redis but not queues
+# (each test run gets its own; see scripts/with_redis.py --test).
+BROKER_KEY_PREFIX = env_str("BROKER_KEY_PREFIX", "")
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+    **({"global_keyprefix": BROKER_KEY_PREFIX} if BROKER_KEY_PREFIX else {}),
+}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
 
 # --- Jobs and events ------------------------------------------------------------------------
@@ -256,16 +282,30 @@ if not DEBUG:
     if env_bool("TRUST_X_FORWARDED_PROTO", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- Operations -----------------------------------------------------------------------------
+
+# `/metrics` answers a bearer of this token (Prometheus) or a staff session; empty: staff only.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+
 # --- Logging --------------------------------------------------------------------------------
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_secrets": {"()": "ops.logging_filters.RedactSecrets"}},
     "formatters": {"json": {"()": "config.json_logging.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Without this, Django's default plain-text handler repeats its lines when DEBUG is on.
+        "django": {"handlers": [], "level": LOG_LEVEL},
         "django.db.backends": {"level": "INFO"},
         "daphne": {"level": "WARNING"},
         # pypdf warns per malformed object; the job's outcome already says what matters.

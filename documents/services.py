@@ -25,7 +25,7 @@ class UploadResult:
     created: bool  # False: the same bytes were already being processed; that job came back
 
 
-def _sha256(upload: UploadedFile[bytes]) -> str:
+def _sha256(upload: UploadedFile) -> str:
     digest = hashlib.sha256()
     for chunk in upload.chunks(CHUNK):
         digest.update(chunk)
@@ -33,7 +33,7 @@ def _sha256(upload: UploadedFile[bytes]) -> str:
     return digest.hexdigest()
 
 
-def document_upload(*, owner: User, upload: UploadedFile[bytes]) -> UploadResult:
+def document_upload(*, owner: User, upload: UploadedFile) -> UploadResult:
     """Validate and store one PDF and start its job; raises `UploadRejected` on bad input.
 
     The same user sending the same bytes while a job for them still runs gets that job back.

@@ -10,7 +10,6 @@ from pathlib import PurePosixPath, PureWindowsPath
 from documents.extraction import looks_like_pdf
 
 
-
 @dataclass(frozen=True)
 class UploadRejected(Exception):
     """A bad upload: `status` is the HTTP answer, `code` the machine-readable reason."""

@@ -2,7 +2,9 @@
 
 Subscribing joins the group first and then reads the log, so no event falls between the
 snapshot and the live stream; `DeliveryTracker` drops what this connection already has and
-names the gaps a dropped layer message leaves, which are filled from the log. The consumer
+names the gaps a dropped layer message leaves, which are filled from the log. A connection that
+falls behind also checks the log's heads once it is quiet: the layer drops the newest messages
+when it is over capacity, and a lost last event has no later one to reveal it. The consumer
 only reads the database.
 """
 
@@ -13,10 +15,12 @@ import json
 import logging
 import time
 from collections import deque
+from datetime import UTC, datetime
 from typing import Any
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.contrib.auth.models import User
+from django.dispatch import Signal
 
 from jobs import ws_reads
 from jobs.delivery import DeliveryTracker, Gap
@@ -32,6 +36,14 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_RATE_LIMITED = 4429
 CLOSE_TOO_BIG = 1009
 
+# Sent when a connection opens and closes: the metrics hook.
+connection_opened = Signal()
+connection_closed = Signal()
+# A live event older than this shows the connection is behind (the layer may be dropping);
+# such a connection checks the log's heads once no event has come for QUIET_SECONDS.
+BEHIND_SECONDS = 1.0
+QUIET_SECONDS = 0.5
+
 
 class JobEventsConsumer(AsyncWebsocketConsumer):
     user: User | None
@@ -43,16 +55,25 @@ class JobEventsConsumer(AsyncWebsocketConsumer):
         self.rooms = {}
         self.recent_messages: deque[float] = deque()
         self.auth_deadline: asyncio.Task[None] | None = None
+        self.tail_check: asyncio.Task[None] | None = None
+        # Live events, replays and tail checks send in turn, never interleaved.
+        self.delivering = asyncio.Lock()
         await self.accept()
+        connection_opened.send(sender=type(self))
+        self.counted = True
         session_user = self.scope.get("user")
-        if session_user is not None and session_user.is_authenticated:
+        if isinstance(session_user, User) and session_user.is_authenticated:
             await self._authenticated(session_user)
         else:
             self.auth_deadline = asyncio.create_task(self._close_if_unauthenticated())
 
     async def disconnect(self, code: int) -> None:
+        if getattr(self, "counted", False):  # a handshake refused before `connect` is not
+            connection_closed.send(sender=type(self))
         if self.auth_deadline is not None:
             self.auth_deadline.cancel()
+        if self.tail_check is not None:
+            self.tail_check.cancel()
         for room in self.rooms.values():
             await self.channel_layer.group_discard(room.group, self.channel_name)
 
@@ -77,9 +98,11 @@ class JobEventsConsumer(AsyncWebsocketConsumer):
         elif self.user is None:
             await self.close(code=CLOSE_UNAUTHENTICATED)
         elif kind == "subscribe":
-            await self._subscribe(message)
+            async with self.delivering:
+                await self._subscribe(message)
         elif kind == "unsubscribe":
-            await self._unsubscribe(message)
+            async with self.delivering:
+                await self._unsubscribe(message)
         else:
             await self._error("bad_request", f"Unknown message type {kind!r}.")
 
@@ -176,10 +199,27 @@ class JobEventsConsumer(AsyncWebsocketConsumer):
         if self.user is None:
             return
         event = message["event"]
-        while (gap := self.tracker.next_gap(event)) is not None:
-            await self._fill(gap)
-        if self.tracker.accept(event):
-            await self._send({"type": "event", "event": event})
+        async with self.delivering:
+            while (gap := self.tracker.next_gap(event)) is not None:
+                await self._fill(gap)
+            if self.tracker.accept(event):
+                await self._send({"type": "event", "event": event})
+        if _age_seconds(event) > BEHIND_SECONDS:
+            if self.tail_check is not None:
+                self.tail_check.cancel()
+            self.tail_check = asyncio.create_task(self._check_tail_when_quiet())
+
+    async def _check_tail_when_quiet(self) -> None:
+        await asyncio.sleep(QUIET_SECONDS)
+        async with self.delivering:
+            assert self.user is not None
+            user_head, job_heads = await ws_reads.stream_heads(
+                self.user,
+                job_ids=sorted(self.tracker.job_rooms),
+                user_room=self.tracker.user_cursor is not None,
+            )
+            for gap in self.tracker.tail_gaps(user_head, job_heads):
+                await self._fill(gap)
 
     async def _fill(self, gap: Gap) -> None:
         if gap.job_id is None:
@@ -211,6 +251,10 @@ class JobEventsConsumer(AsyncWebsocketConsumer):
 
     async def _send(self, payload: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(payload, separators=(",", ":")))
+
+
+def _age_seconds(event: dict[str, Any]) -> float:
+    return (datetime.now(UTC) - datetime.fromisoformat(event["timestamp"])).total_seconds()
 
 
 def _parse(text_data: str | None) -> dict[str, Any] | None:

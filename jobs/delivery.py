@@ -42,13 +42,20 @@ class DeliveryTracker:
         return bool(event["seq"] > self.job_cursors.get(event["job_id"], 0))
 
     def next_gap(self, event: Payload) -> Gap | None:
-        if self.user_cursor is not None and self._in_user_stream(event):
-            if event["user_seq"] > self.user_cursor + 1:
-                return Gap(after=self.user_cursor, before=event["user_seq"])
+        user_cursor = self.user_cursor
+        if (
+            user_cursor is not None
+            and self._in_user_stream(event)
+            and event["user_seq"] > user_cursor + 1
+        ):
+            return Gap(after=user_cursor, before=event["user_seq"])
         job_cursor = self.job_cursors.get(event["job_id"])
-        if event["job_id"] in self.job_rooms and job_cursor is not None:
-            if event["seq"] > job_cursor + 1:
-                return Gap(after=job_cursor, before=event["seq"], job_id=event["job_id"])
+        if (
+            event["job_id"] in self.job_rooms
+            and job_cursor is not None
+            and event["seq"] > job_cursor + 1
+        ):
+            return Gap(after=job_cursor, before=event["seq"], job_id=event["job_id"])
         return None
 
     def gap_filled(self, gap: Gap) -> None:
@@ -61,14 +68,29 @@ class DeliveryTracker:
     def accept(self, event: Payload) -> bool:
         """Whether `event` is to be sent now; records it if so."""
         deliver = event["job_id"] in self.job_rooms and self._new_for_job(event)
-        if self.user_cursor is not None and self._in_user_stream(event):
-            if event["user_seq"] > self.user_cursor:
-                # Next in the user stream (gaps were filled before): it moves the cursor.
-                self.user_cursor = event["user_seq"]
-                deliver = self._new_for_job(event)
+        if (
+            self.user_cursor is not None
+            and self._in_user_stream(event)
+            and event["user_seq"] > self.user_cursor
+        ):
+            # Next in the user stream (gaps were filled before): it moves the cursor.
+            self.user_cursor = event["user_seq"]
+            deliver = self._new_for_job(event)
         if deliver:
             self.job_cursors[event["job_id"]] = event["seq"]
         return deliver
+
+    def tail_gaps(self, user_head: int | None, job_heads: dict[str, int]) -> list[Gap]:
+        """The gaps between what was delivered and the log's heads (a lost last event leaves
+        one that no later live event reveals)."""
+        gaps = []
+        if self.user_cursor is not None and user_head is not None and user_head > self.user_cursor:
+            gaps.append(Gap(after=self.user_cursor, before=user_head + 1))
+        for job_id, head in job_heads.items():
+            cursor = self.job_cursors.get(job_id, 0)
+            if job_id in self.job_rooms and head > cursor:
+                gaps.append(Gap(after=cursor, before=head + 1, job_id=job_id))
+        return gaps
 
     def subscribe_job(self, job_id: str, cursor: int) -> None:
         self.job_rooms.add(job_id)

@@ -27,7 +27,7 @@ class GroupListener:
 
     async def wait(self, seconds: float) -> bool:
         """True when a message reached the group within `seconds`."""
-        if self.channel is None or seconds <= 0:
+        if self.layer is None or self.channel is None or seconds <= 0:
             return False
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.layer.receive(self.channel), seconds)
@@ -40,5 +40,5 @@ class GroupListener:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if self.channel is not None:
+        if self.layer is not None and self.channel is not None:
             await self.layer.group_discard(self.group, self.channel)

@@ -6,13 +6,10 @@ is newer than the cursor waits on the channel layer: a waiting request holds no 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from channels.layers import get_channel_layer
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
@@ -20,6 +17,7 @@ from jobs import event_log
 from jobs.access import get_job_for_user
 from jobs.api_auth import authenticated_user, error_response
 from jobs.emitter import job_group, user_group
+from jobs.live import GroupListener
 from jobs.models import Job
 from jobs.snapshots import job_snapshot
 
@@ -37,39 +35,18 @@ def _cursor(request: HttpRequest, name: str, default: int, maximum: int | None =
     return value
 
 
-async def _wait_for_group(group: str, seconds: float) -> None:
-    layer = get_channel_layer()
-    if layer is None or seconds <= 0:
-        return
-    channel = await layer.new_channel()
-    await layer.group_add(group, channel)
-    try:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(layer.receive(channel), seconds)
-    finally:
-        await layer.group_discard(group, channel)
-
-
 async def _long_poll(
     group: str, wait: int, read: Callable[[], Awaitable[tuple[Any, event_log.LogPage]]]
 ) -> tuple[Any, event_log.LogPage]:
-    state, page = await read()
-    if page.events or not page.recovered or wait == 0:
-        return state, page
-    await _wait_for_group(group, wait)
+    if wait == 0:
+        return await read()
+    # Join first, then read: an event that commits after the read still wakes the wait.
+    async with GroupListener(group) as listener:
+        state, page = await read()
+        if page.events or not page.recovered:
+            return state, page
+        await listener.wait(wait)
     return await read()
-
-
-@require_GET
-async def job_detail(request: HttpRequest, job_id: str) -> JsonResponse:
-    user = await authenticated_user(request)
-    if user is None:
-        return error_response(401, "not_authenticated", "Sign in or send an API token.")
-    try:
-        job = await sync_to_async(get_job_for_user)(user, job_id)
-    except Job.DoesNotExist:
-        return error_response(404, "not_found", "No such job.")
-    return JsonResponse(await sync_to_async(job_snapshot)(job))
 
 
 @require_GET

@@ -1,5 +1,10 @@
+from typing import Any
+
 from django.urls import path
 
 from jobs.consumers import JobEventsConsumer
 
-websocket_urlpatterns = [path("ws/jobs/", JobEventsConsumer.as_asgi())]
+# django-stubs types path() for views; Channels routes ASGI applications through it.
+websocket_urlpatterns: list[Any] = [
+    path("ws/jobs/", JobEventsConsumer.as_asgi()),  # type: ignore[arg-type]
+]

@@ -53,7 +53,12 @@ def _start_attempt(job: Job, message: str) -> None:
     assert event is not None  # only coalesced progress events come back empty
 
     def send() -> None:
-        result = prepare_document.delay(str(job.id), event.attempt)
+        try:
+            result = prepare_document.delay(str(job.id), event.attempt)
+        except Exception:
+            # The job is stored and queued: the reaper requeues it once the broker is back.
+            logger.exception("could not enqueue the job", extra={"job_id": str(job.id)})
+            return
         Job.objects.filter(id=job.id).update(celery_task_id=result.id)
 
     transaction.on_commit(send)
@@ -122,12 +127,17 @@ def job_fail(*, job_id: str, attempt: int, error: JobError) -> None:
         )
 
 
+# A queued job can stall too: its task message may be lost (a broker restarted without
+# persistence). Requeueing it is safe: the old message, if it ever runs, finds a newer attempt.
+REAPED_STATUSES = (Status.QUEUED, Status.ACTIVE)
+
+
 def jobs_requeue_stalled(*, now: datetime | None = None) -> int:
-    """Requeue active jobs with no event for JOB_STALLED_AFTER, or fail them after the last
-    attempt; returns how many were handled."""
+    """Requeue queued or active jobs with no event for JOB_STALLED_AFTER, or fail them after
+    their last attempt; returns how many were handled."""
     cutoff = (now or timezone.now()) - settings.JOB_STALLED_AFTER
     stalled_ids = list(
-        Job.objects.filter(status=Status.ACTIVE, last_event_at__lt=cutoff).values_list(
+        Job.objects.filter(status__in=REAPED_STATUSES, last_event_at__lt=cutoff).values_list(
             "id", flat=True
         )
     )
@@ -137,9 +147,14 @@ def jobs_requeue_stalled(*, now: datetime | None = None) -> int:
 
 
 def job_requeue_stalled(*, job_id: str, cutoff: datetime | None = None) -> Job:
+    """Requeue one queued or active job as a new attempt (or fail it after the last attempt).
+
+    With `cutoff`, only if it has still had no event since then (the reaper); without, at once
+    (an operator's requeue).
+    """
     with transaction.atomic():
         job = Job.objects.select_for_update().select_related("document").get(id=job_id)
-        still_stalled = job.status == Status.ACTIVE and (
+        still_stalled = job.status in REAPED_STATUSES and (
             cutoff is None or (job.last_event_at is not None and job.last_event_at < cutoff)
         )
         if not still_stalled:

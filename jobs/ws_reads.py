@@ -68,6 +68,16 @@ def _replay(snapshot: Any, after: int, read: Any) -> Replay:
 
 
 @database_sync_to_async
+def stream_heads(
+    user: User, *, job_ids: list[str], user_room: bool
+) -> tuple[int | None, dict[str, int]]:
+    """The user's stream head (when `user_room`) and the last `seq` of each job."""
+    user_head = event_log.user_stream_head(user) if user_room else None
+    heads = Job.objects.filter(id__in=job_ids).values_list("id", "last_seq") if job_ids else []
+    return user_head, {str(job_id): last_seq for job_id, last_seq in heads}
+
+
+@database_sync_to_async
 def job_events_between(job_id: str, after: int, before: int) -> list[dict[str, Any]]:
     return event_log.job_events_between(job_id, after, before)
 

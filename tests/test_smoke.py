@@ -6,9 +6,7 @@ from rest_framework.authtoken.models import Token
 
 from config.asgi import application
 from jobs.tasks.housekeeping import ping
-from tests.workers import celery_worker
-
-__all__ = ["celery_worker"]
+from tests.servers import celery_worker  # noqa: F401 (a fixture)
 
 
 async def test_the_asgi_application_answers_http():
@@ -32,5 +30,6 @@ async def test_the_asgi_application_accepts_a_websocket_that_signs_in_with_a_tok
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_returns_a_task_result_through_the_broker(celery_worker):
+@pytest.mark.usefixtures("celery_worker")
+def test_a_real_worker_returns_a_task_result_through_the_broker():
     assert ping.apply_async(queue="default").get(timeout=10) == "pong"

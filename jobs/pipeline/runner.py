@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 
@@ -24,14 +25,16 @@ Step = Callable[..., Next]
 # idempotent and each event is one transaction, so nothing is half-written meanwhile).
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
-# Options of the pipeline's tasks.
-PIPELINE_TASK = {
-    "autoretry_for": DATABASE_UNAVAILABLE,
-    "retry_backoff": 2,
-    "retry_backoff_max": 60,
-    "retry_jitter": True,
-    "max_retries": 10,
-}
+
+class PipelineTask(Task):  # type: ignore[type-arg]
+    """The base of the pipeline's tasks: they retry while the database is unreachable."""
+
+    autoretry_for = DATABASE_UNAVAILABLE
+    retry_backoff = 2
+    retry_backoff_max = 60
+    retry_jitter = True
+    max_retries = 10
+
 
 TIMED_OUT = JobError(
     ErrorCode.JOB_TIMEOUT,

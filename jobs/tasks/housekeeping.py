@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from jobs.pipeline.runner import PIPELINE_TASK, run_step
+from jobs.pipeline.runner import PipelineTask, run_step
 from jobs.pipeline.steps import job_finish
 from jobs.services import job_events_prune, jobs_requeue_stalled
 
 
-@shared_task(**PIPELINE_TASK)
+@shared_task(base=PipelineTask)
 def finish_job(job_id: str, attempt: int) -> None:
     run_step(job_finish, job_id=job_id, attempt=attempt)
 

@@ -76,7 +76,9 @@ class NotesGenerator(Protocol):
     name: str
     version: str
 
-    def generate_notes(self, document: SourceDocument, *, on_progress: ProgressCallback) -> Notes: ...
+    def generate_notes(
+        self, document: SourceDocument, *, on_progress: ProgressCallback
+    ) -> Notes: ...
 
     def generate_quiz(
         self, document: SourceDocument, notes: Notes, *, on_progress: ProgressCallback

@@ -7,11 +7,17 @@ import pytest
 from jobs.models import JobEvent
 from notes.models import Note
 from tests.pipeline.conftest import upload
-from tests.workers import celery_worker, wait_for_terminal
+from tests.servers import running_celery_worker, wait_for_terminal
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("celery_worker")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("worker")]
 
-__all__ = ["celery_worker"]
+
+@pytest.fixture(scope="module")
+def worker(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One worker for the module's tests (each corpus file would otherwise start its own)."""
+    with django_db_blocker.unblock(), running_celery_worker(tmp_path_factory.mktemp("w")) as w:
+        yield w
+
 
 CORPUS_OUTCOMES = [
     ("minimal-document.pdf", "completed", ""),
@@ -50,20 +56,20 @@ def test_the_unreadable_metadata_file_completes_or_fails_as_invalid(user, corpus
 
 
 def test_a_worker_killed_mid_extraction_is_redelivered_and_the_job_completes_once(
-    user, corpus, celery_worker, settings
+    user, corpus, worker
 ):
     job = upload(user, corpus / "GeoTopo-komprimiert.pdf").job
     deadline = time.monotonic() + 30
     while not JobEvent.objects.filter(job=job, stage="extracting_text").exists():
         assert time.monotonic() < deadline, "extraction never started"
         time.sleep(0.01)
-    killed = celery_worker.child_pids()
-    celery_worker.kill_children()
+    killed = worker.child_pids()
+    worker.kill_children()
     job.refresh_from_db()
     assert not job.is_terminal, "the kill has to land while the job runs"
 
     job = wait_for_terminal(job, timeout=90)
-    assert not set(killed) & set(celery_worker.child_pids())
+    assert not set(killed) & set(worker.child_pids())
     assert job.status == "completed"
     assert Note.objects.filter(job=job).count() == 1
     assert_log_is_consistent(job)
