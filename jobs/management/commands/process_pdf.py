@@ -26,7 +26,9 @@ WAIT_SECONDS = 5
 def progress_line(event: dict[str, Any]) -> str:
     filled = BAR_WIDTH * event["progress"] // 100
     bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-    return f"[{bar}] {event['progress']:3d}%  {Stage(event['stage']).label}: {event['message']}"
+    label, message = Stage(event["stage"]).label, event["message"]
+    text = message if message.startswith(label) else f"{label}: {message}"
+    return f"[{bar}] {event['progress']:3d}%  {text}"
 
 
 class Command(BaseCommand):
