@@ -32,11 +32,11 @@ class Deadline:
     def shielded(self) -> Iterator[None]:
         """Run the caller's code (a progress callback writing to a database, say) without being
         interrupted mid-way; an alarm that rings meanwhile is noticed by the next `check`."""
-        self._shielded = True
+        shielded, self._shielded = self._shielded, True
         try:
             yield
         finally:
-            self._shielded = False
+            self._shielded = shielded
 
     def on_alarm(self, signum: int, frame: FrameType | None) -> None:
         self.alarm_rang = True

@@ -37,6 +37,7 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 PASSWORD = "correct horse battery staple"
 JOB_TIMEOUT_MS = 60_000
 
+
 @pytest.fixture(scope="module", autouse=True)
 def _orm_beside_playwright() -> Iterator[None]:
     """Playwright's sync API keeps an event loop running in this thread for the module; the
