@@ -5,6 +5,7 @@ import time
 import pytest
 
 from jobs.models import JobEvent
+from jobs.services import job_cancel
 from notes.models import Note
 from tests.pipeline.conftest import upload
 from tests.servers import running_celery_worker, wait_for_terminal
@@ -72,4 +73,21 @@ def test_a_worker_killed_mid_extraction_is_redelivered_and_the_job_completes_onc
     assert not set(killed) & set(worker.child_pids())
     assert job.status == "completed"
     assert Note.objects.filter(job=job).count() == 1
+    assert_log_is_consistent(job)
+
+
+def test_a_job_cancelled_mid_extraction_stops_and_ends_cancelled(user, corpus):
+    job = upload(user, corpus / "GeoTopo-komprimiert.pdf").job
+    deadline = time.monotonic() + 30
+    while not JobEvent.objects.filter(job=job, stage="extracting_text").exists():
+        assert time.monotonic() < deadline, "extraction never started"
+        time.sleep(0.01)
+    job_cancel(job=job, by=user)
+
+    time.sleep(3)  # long enough for the worker to have gone on, had it not stopped
+    job.refresh_from_db()
+    assert job.status == "cancelled"
+    assert not Note.objects.filter(job=job).exists()
+    last = JobEvent.objects.filter(job=job).order_by("-seq").first()
+    assert (last.status, last.seq) == ("cancelled", job.last_seq)
     assert_log_is_consistent(job)
