@@ -186,7 +186,6 @@ EVENT_PROGRESS_INTERVAL = env_float("EVENT_PROGRESS_INTERVAL_SECONDS", 0.25)
 # --- Uploads and PDF limits -----------------------------------------------------------------
 
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
-UPLOAD_MAX_FILES = env_int("UPLOAD_MAX_FILES", 20)
 UPLOAD_THROTTLE_RATE = env_str("UPLOAD_THROTTLE_RATE", "60/hour")
 PDF_MAX_PAGES = env_int("PDF_MAX_PAGES", 500)
 PDF_TIME_BUDGET_SECONDS = env_float("PDF_TIME_BUDGET_SECONDS", 120)
