@@ -117,3 +117,23 @@ def test_the_token_endpoint_limits_password_guessing_with_429(user, monkeypatch)
         for _ in range(3)
     ]
     assert answers == [400, 400, 429]
+
+
+@pytest.mark.usefixtures("no_enqueue")
+def test_a_session_authenticated_upload_without_the_csrf_token_is_refused(user, corpus):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    pdf = (corpus / "minimal-document.pdf").open("rb")
+    refused = browser.post("/api/documents/", {"file": pdf})
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "permission_denied"
+    assert "CSRF" in refused.json()["message"]
+
+    browser.get("/upload/")  # the page sets the csrftoken cookie
+    pdf.seek(0)
+    accepted = browser.post(
+        "/api/documents/", {"file": pdf}, HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value
+    )
+    assert accepted.status_code == 202
