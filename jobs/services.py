@@ -45,6 +45,16 @@ def _queued_event(job: Job, message: str) -> EventDraft:
     )
 
 
+def _failed_event(job: Job, error: EventError) -> EventDraft:
+    return EventDraft(
+        status=Status.FAILED,
+        stage=Stage.FAILED,
+        progress=job.progress,
+        message=error.message,
+        error=error,
+    )
+
+
 def _start_attempt(job: Job, message: str) -> None:
     """Emit the attempt's queued event and enqueue its first task once that is committed."""
     from jobs.tasks.pdf import prepare_document
@@ -115,16 +125,7 @@ def job_fail(*, job_id: str, attempt: int, error: JobError) -> None:
         job = Job.objects.select_for_update().get(id=job_id)
         if job.is_terminal or job.attempt != attempt:
             return
-        emit(
-            job.id,
-            EventDraft(
-                status=Status.FAILED,
-                stage=Stage.FAILED,
-                progress=job.progress,
-                message=error.message,
-                error=error.to_event_error(),
-            ),
-        )
+        emit(job.id, _failed_event(job, error.to_event_error()))
 
 
 # A queued job can stall too: its task message may be lost (a broker restarted without
@@ -169,19 +170,10 @@ def job_requeue_stalled(*, job_id: str, cutoff: datetime | None = None) -> Job:
             ),
         )
         if job.attempt >= settings.JOB_MAX_ATTEMPTS:
-            error = EventError.of(
+            stalled = EventError.of(
                 ErrorCode.JOB_STALLED, "The job stopped making progress. Please retry it."
             )
-            emit(
-                job.id,
-                EventDraft(
-                    status=Status.FAILED,
-                    stage=Stage.FAILED,
-                    progress=job.progress,
-                    message=error.message,
-                    error=error,
-                ),
-            )
+            emit(job.id, _failed_event(job, stalled))
         else:
             _start_attempt(job, f"Requeued (attempt {job.attempt + 1})")
     logger.warning("stalled job handled", extra={"job_id": str(job.id)})
