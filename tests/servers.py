@@ -382,7 +382,44 @@ def emit_from_other_processes(
 # --- A real WebSocket client ----------------------------------------------------------------
 
 
-class WsConnection:
+class ProtocolClient:
+    """The client's side of PROTOCOL.md section 3, over whatever `send` and `receive` carry."""
+
+    async def send(self, message: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    async def receive(self, within: float = 10) -> dict[str, Any]:
+        raise NotImplementedError
+
+    async def receive_events(self, count: int) -> list[dict[str, Any]]:
+        """The next `count` messages, which must all be events; their payloads."""
+        messages = [await self.receive() for _ in range(count)]
+        assert [message["type"] for message in messages] == ["event"] * count, messages
+        return [message["event"] for message in messages]
+
+    async def auth(self, token: str) -> dict[str, Any]:
+        await self.send({"type": "auth", "token": token})
+        answer = await self.receive()
+        assert answer["type"] == "auth_ok", answer
+        return answer
+
+    async def subscribe(
+        self, room: str, after: int | None = None
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """Subscribe; the `subscribed` answer, and the events in the order they came: live
+        ones of other rooms before the answer, then the replayed ones."""
+        message: dict[str, Any] = {"type": "subscribe", "room": room}
+        if after is not None:
+            message["after"] = after
+        await self.send(message)
+        events = []
+        while (answer := await self.receive())["type"] == "event":
+            events.append(answer["event"])
+        assert answer["type"] == "subscribed", answer
+        return answer, events + await self.receive_events(answer["replayed"])
+
+
+class WsConnection(ProtocolClient):
     """The protocol over a real WebSocket (the `websockets` library) to a `Server`."""
 
     def __init__(self, websocket: ClientConnection) -> None:
@@ -401,9 +438,7 @@ class WsConnection:
         )
         client = cls(websocket)
         if token is not None:
-            await client.send({"type": "auth", "token": token})
-            answer = await client.receive()
-            assert answer["type"] == "auth_ok", answer
+            await client.auth(token)
         return client
 
     async def send(self, message: dict[str, Any]) -> None:
@@ -413,23 +448,6 @@ class WsConnection:
         async with asyncio.timeout(within):
             message: dict[str, Any] = json.loads(await self.websocket.recv())
         return message
-
-    async def subscribe(
-        self, room: str, after: int | None = None
-    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        """Subscribe; the `subscribed` answer, and the events in the order they came: live
-        ones of other rooms before the answer, then the replayed ones."""
-        message: dict[str, Any] = {"type": "subscribe", "room": room}
-        if after is not None:
-            message["after"] = after
-        await self.send(message)
-        events = []
-        while (answer := await self.receive())["type"] == "event":
-            events.append(answer["event"])
-        assert answer["type"] == "subscribed", answer
-        replayed = [await self.receive() for _ in range(answer["replayed"])]
-        assert all(event["type"] == "event" for event in replayed), replayed
-        return answer, events + [event["event"] for event in replayed]
 
     def drop(self) -> None:
         """Cut the connection as a network failure would: no closing handshake."""

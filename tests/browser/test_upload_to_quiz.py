@@ -10,20 +10,11 @@ from playwright.sync_api import Page, expect
 from jobs.models import JobEvent
 from notes.models import Note
 from tests.browser.conftest import JOB_TIMEOUT_MS, applied, expect_live, screenshot
+from tests.servers import ACTIVE_STAGES
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-PIPELINE_STAGES = [
-    "initializing",
-    "downloading",
-    "checking_cache",
-    "extracting_text",
-    "generating_notes",
-    "generating_quiz",
-    "saving",
-    "caching",
-    "completed",
-]
+PIPELINE_STAGES = [*ACTIVE_STAGES, "completed"]
 
 
 def test_an_uploaded_pdf_becomes_notes_with_a_quiz_to_take(

@@ -8,7 +8,7 @@ import signal
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -280,20 +280,6 @@ def test_outside_the_main_thread_the_budget_is_checked_between_pages() -> None:
     assert [error.code for error in errors if isinstance(error, JobError)] == [
         ErrorCode.PDF_TIMEOUT
     ]
-
-
-@pytest.fixture
-def outer_alarm() -> Iterator[Callable[[int, Any], None]]:
-    """An alarm handler and timer of our own, as Celery or pytest-timeout might have set."""
-
-    def outer_handler(signum: int, frame: Any) -> None:
-        raise AssertionError("the outer alarm rang during the test")
-
-    saved_handler = signal.signal(signal.SIGALRM, outer_handler)
-    saved_timer = signal.setitimer(signal.ITIMER_REAL, 60)
-    yield outer_handler
-    signal.setitimer(signal.ITIMER_REAL, *saved_timer)
-    signal.signal(signal.SIGALRM, saved_handler)
 
 
 def test_extraction_gives_back_the_alarm_handler_and_timer_it_found(

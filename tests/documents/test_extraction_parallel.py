@@ -374,18 +374,6 @@ def test_pages_that_do_not_fit_in_the_caller_fail_as_too_large(
 # Signals
 
 
-@pytest.fixture
-def outer_alarm() -> Iterator[Callable[[int, Any], None]]:
-    def outer_handler(signum: int, frame: Any) -> None:
-        raise AssertionError("the outer alarm rang during the test")
-
-    saved_handler = signal.signal(signal.SIGALRM, outer_handler)
-    saved_timer = signal.setitimer(signal.ITIMER_REAL, 60)
-    yield outer_handler
-    signal.setitimer(signal.ITIMER_REAL, *saved_timer)
-    signal.signal(signal.SIGALRM, saved_handler)
-
-
 def test_workers_get_neither_the_alarm_handler_nor_the_timer_of_the_caller(
     long_pdf: bytes,
     use_processes: Callable[[int], None],

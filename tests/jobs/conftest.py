@@ -20,13 +20,18 @@ from jobs import emitter
 from jobs.events import Event, EventDraft
 from jobs.models import Job
 from tests.factories import JobFactory
-from tests.servers import celery_worker, daphne_server, emit_one  # noqa: F401 (two fixtures)
+from tests.servers import (  # noqa: F401 (two fixtures)
+    ProtocolClient,
+    celery_worker,
+    daphne_server,
+    emit_one,
+)
 
 ALLOWED_ORIGIN = "http://testserver"
 RECEIVE_TIMEOUT = 5
 
 
-class WsClient:
+class WsClient(ProtocolClient):
     """One WebSocket connection to `/ws/jobs/`, as a client of the protocol sees it."""
 
     def __init__(self, communicator: WebsocketCommunicator) -> None:
@@ -42,12 +47,6 @@ class WsClient:
         message: dict[str, Any] = await self.communicator.receive_json_from(within)
         return message
 
-    async def receive_events(self, count: int) -> list[dict[str, Any]]:
-        """The next `count` messages, which must all be events; their payloads."""
-        messages = [await self.receive() for _ in range(count)]
-        assert [message["type"] for message in messages] == ["event"] * count, messages
-        return [message["event"] for message in messages]
-
     async def receive_nothing(self, within: float = 0.2) -> bool:
         return bool(await self.communicator.receive_nothing(within))
 
@@ -56,27 +55,6 @@ class WsClient:
         output = await self.communicator.receive_output(within)
         assert output["type"] == "websocket.close", output
         return int(output.get("code", 1000))
-
-    async def auth(self, token: str) -> dict[str, Any]:
-        await self.send({"type": "auth", "token": token})
-        answer = await self.receive()
-        assert answer["type"] == "auth_ok", answer
-        return answer
-
-    async def subscribe(
-        self, room: str, after: int | None = None
-    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        """Subscribe; the `subscribed` answer, and the events in the order they came: live
-        ones of other rooms before the answer, then the replayed ones."""
-        message: dict[str, Any] = {"type": "subscribe", "room": room}
-        if after is not None:
-            message["after"] = after
-        await self.send(message)
-        events = []
-        while (answer := await self.receive())["type"] == "event":
-            events.append(answer["event"])
-        assert answer["type"] == "subscribed", answer
-        return answer, events + await self.receive_events(answer["replayed"])
 
     async def disconnect(self) -> None:
         await self.communicator.disconnect()

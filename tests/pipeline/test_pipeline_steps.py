@@ -9,21 +9,11 @@ from jobs.services import job_cancel, job_retry
 from notes.generation.local import LocalGenerator
 from notes.models import Note, NotesCacheEntry
 from tests.pipeline.conftest import run_pipeline, upload
+from tests.servers import ACTIVE_STAGES
 
 pytestmark = pytest.mark.usefixtures("no_enqueue")
 
-MISS_STAGES = [
-    "queued",
-    "initializing",
-    "downloading",
-    "checking_cache",
-    "extracting_text",
-    "generating_notes",
-    "generating_quiz",
-    "saving",
-    "caching",
-    "completed",
-]
+MISS_STAGES = ["queued", *ACTIVE_STAGES, "completed"]
 
 
 def stages_of(job) -> list[str]:
