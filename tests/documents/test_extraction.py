@@ -7,7 +7,6 @@ import resource
 import signal
 import threading
 import time
-import zlib
 from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
@@ -17,9 +16,6 @@ import pytest
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
     ContentStream,
-    DecodedStreamObject,
-    DictionaryObject,
-    NameObject,
 )
 
 from documents.extraction import (
@@ -40,6 +36,13 @@ from documents.extraction.content import (
 from documents.extraction.fonts import fonts_cached
 from jobs.errors import JobCancelled, JobError
 from jobs.events import ErrorCode
+from tests.pdfs import (
+    decompression_bomb_pdf,
+    pdf_with_content,
+    pdf_with_pages,
+    text_content,
+    written,
+)
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 LIMITS = ExtractionLimits()
@@ -72,51 +75,6 @@ def corpus_bytes(name: str) -> bytes:
 @functools.cache
 def extracted_corpus_file(name: str) -> ExtractedText:
     return extract_text(corpus_bytes(name), limits=LIMITS)
-
-
-def pdf_with_pages(*pages: list[str]) -> bytes:
-    """A PDF with one page per list of lines, in Helvetica."""
-    writer = PdfWriter()
-    for lines in pages:
-        writer.add_page(_text_page(writer, _text_content(lines)))
-    return _written(writer)
-
-
-def pdf_with_content(content: bytes, *, filter_flate: bool = False) -> bytes:
-    writer = PdfWriter()
-    writer.add_page(_text_page(writer, content, filter_flate=filter_flate))
-    return _written(writer)
-
-
-def _text_content(lines: list[str]) -> bytes:
-    shown = " ".join(f"({line}) Tj T*" for line in lines)
-    return f"BT /F1 11 Tf 14 TL 72 720 Td {shown} ET".encode("latin-1")
-
-
-def _text_page(writer: PdfWriter, content: bytes, *, filter_flate: bool = False) -> PageObject:
-    page = PageObject.create_blank_page(writer, width=612, height=792)
-    font = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-        }
-    )
-    page[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
-    )
-    stream = DecodedStreamObject()
-    stream.set_data(content)
-    if filter_flate:  # the content is compressed already
-        stream[NameObject("/Filter")] = NameObject("/FlateDecode")
-    page[NameObject("/Contents")] = writer._add_object(stream)
-    return page
-
-
-def _written(writer: PdfWriter) -> bytes:
-    output = BytesIO()
-    writer.write(output)
-    return output.getvalue()
 
 
 def extraction_error(data: bytes, **kwargs: Any) -> JobError:
@@ -185,7 +143,7 @@ def test_a_pdf_encrypted_with_an_empty_user_password_is_read(algorithm: str) -> 
     writer = PdfWriter(clone_from=PdfReader(BytesIO(pdf_with_pages([LINE] * 5))))
     writer.encrypt(user_password="", owner_password="x", algorithm=algorithm)
 
-    extracted = extract_text(_written(writer), limits=LIMITS)
+    extracted = extract_text(written(writer), limits=LIMITS)
 
     assert "quick brown fox" in extracted.pages[0]
 
@@ -194,7 +152,7 @@ def test_a_pdf_that_needs_a_password_fails_as_encrypted() -> None:
     writer = PdfWriter(clone_from=PdfReader(BytesIO(pdf_with_pages([LINE] * 5))))
     writer.encrypt(user_password="secret", owner_password="x", algorithm="AES-256")
 
-    assert extraction_error(_written(writer)).code is ErrorCode.PDF_ENCRYPTED
+    assert extraction_error(written(writer)).code is ErrorCode.PDF_ENCRYPTED
 
 
 # Limits
@@ -292,10 +250,7 @@ def test_extraction_gives_back_the_alarm_handler_and_timer_it_found(
 
 
 def test_a_decompression_bomb_fails_as_too_large_quickly_and_without_eating_memory() -> None:
-    compressor = zlib.compressobj(1)
-    chunk = b" " * 1_000_000
-    bomb = b"".join(compressor.compress(chunk) for _ in range(300)) + compressor.flush()
-    data = pdf_with_content(bomb, filter_flate=True)  # 1.3 MB that inflate to 300 MB
+    data = decompression_bomb_pdf(300)  # 1.3 MB that inflate to 300 MB
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.monotonic()
 
@@ -480,7 +435,7 @@ def test_the_fast_reader_leaves_what_it_does_not_know_to_pypdf(content: bytes) -
 
 
 def test_a_page_with_an_inline_image_still_gives_its_text() -> None:
-    content = _text_content([LINE] * 3) + b" q BI /W 1 /H 1 /BPC 8 /CS /G ID \x00 EI Q"
+    content = text_content([LINE] * 3) + b" q BI /W 1 /H 1 /BPC 8 /CS /G ID \x00 EI Q"
 
     extracted = extract_text(pdf_with_content(content), limits=LIMITS)
 

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import threading
 import time
-import zlib
 from collections.abc import Callable, Iterator
 from io import BytesIO
 from pathlib import Path
@@ -28,12 +27,9 @@ from tests.documents.test_extraction import (
     LIMITS,
     LINE,
     TEXT_FILES,
-    _text_content,
-    _text_page,
-    _written,
     corpus_bytes,
-    pdf_with_pages,
 )
+from tests.pdfs import flate_bomb, pdf_with_pages, text_content, text_page, written
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = 40
@@ -280,17 +276,16 @@ def test_a_decompression_bomb_read_in_a_worker_fails_as_too_large(
     use_processes: Callable[[int], None], pages_read_here: list[int]
 ) -> None:
     use_processes(2)
-    compressor = zlib.compressobj(1)
-    bomb = b"".join(compressor.compress(b" " * 1_000_000) for _ in range(300))
+    bomb, compressor = flate_bomb(300)
     writer = PdfWriter()
     for index in range(PAGES):
         if index == PAGES // 2:
             content = bomb + compressor.flush()  # 1.3 MB that inflate to 300 MB
-            writer.add_page(_text_page(writer, content, filter_flate=True))
+            writer.add_page(text_page(writer, content, filter_flate=True))
         else:
-            writer.add_page(_text_page(writer, _text_content([LINE] * 3)))
+            writer.add_page(text_page(writer, text_content([LINE] * 3)))
 
-    assert outcome(_written(writer)) is ErrorCode.PDF_TOO_LARGE
+    assert outcome(written(writer)) is ErrorCode.PDF_TOO_LARGE
     assert pages_read_here == []
 
 
