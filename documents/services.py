@@ -45,6 +45,10 @@ def document_upload(*, owner: User, upload: UploadedFile) -> UploadResult:
     sha256 = _sha256(upload)
 
     with transaction.atomic():
+        # One upload at a time per user from here on, so that the same bytes sent twice at
+        # once find each other's job. NO KEY: rows that refer to the user (events) can still
+        # be written meanwhile.
+        User.objects.select_for_update(no_key=True).get(pk=owner.pk)
         running = (
             Job.objects.owned_by(owner)
             .unfinished()
