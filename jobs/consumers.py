@@ -24,17 +24,18 @@ from django.dispatch import Signal
 
 from jobs import ws_reads
 from jobs.delivery import DeliveryTracker, Gap
+from jobs.ws_limits import (
+    AUTH_TIMEOUT_SECONDS,
+    CLOSE_RATE_LIMITED,
+    CLOSE_TOO_BIG,
+    CLOSE_UNAUTHENTICATED,
+    MAX_MESSAGE_BYTES,
+    MAX_MESSAGES_PER_SECOND,
+    MAX_ROOMS,
+)
 from jobs.ws_rooms import JobRoom, Room, RoomError, parse_room
 
 logger = logging.getLogger(__name__)
-
-AUTH_TIMEOUT_SECONDS = 10
-MAX_MESSAGE_BYTES = 64 * 1024
-MAX_ROOMS = 200
-MAX_MESSAGES_PER_SECOND = 50
-CLOSE_UNAUTHENTICATED = 4401
-CLOSE_RATE_LIMITED = 4429
-CLOSE_TOO_BIG = 1009
 
 # Sent when a connection opens and closes: the metrics hook.
 connection_opened = Signal()
@@ -53,6 +54,7 @@ class JobEventsConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         self.user = None
         self.rooms = {}
+        self.closing = False
         self.recent_messages: deque[float] = deque()
         self.auth_deadline: asyncio.Task[None] | None = None
         self.tail_check: asyncio.Task[None] | None = None
@@ -77,9 +79,15 @@ class JobEventsConsumer(AsyncWebsocketConsumer):
         for room in self.rooms.values():
             await self.channel_layer.group_discard(room.group, self.channel_name)
 
+    async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
+        self.closing = True
+        await super().close(code, reason)
+
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.closing:  # it was on its way when the connection was closed
+            return
         size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
-        if size > MAX_MESSAGE_BYTES:
+        if size > MAX_MESSAGE_BYTES:  # daphne run by config.serve refuses these before us
             await self.close(code=CLOSE_TOO_BIG)
             return
         if self._over_rate_limit():
@@ -250,6 +258,8 @@ class JobEventsConsumer(AsyncWebsocketConsumer):
         await self._send(payload)
 
     async def _send(self, payload: dict[str, Any]) -> None:
+        if self.closing:  # daphne refuses to send on a closing connection
+            return
         await self.send(text_data=json.dumps(payload, separators=(",", ":")))
 
 

@@ -218,8 +218,8 @@ def _answers(url: str) -> bool:
 def running_daphne(log_dir: Path, **extra_env: str) -> Iterator[Server]:
     port = free_port()
     log_path = log_dir / f"daphne-{port}.log"
-    command = [str(BIN_DIR / "daphne"), "-b", "127.0.0.1", "-p", str(port)]
-    process = _start([*command, "config.asgi:application"], log_path, **extra_env)
+    command = [sys.executable, "-m", "config.serve", "-b", "127.0.0.1", "-p", str(port)]
+    process = _start(command, log_path, **extra_env)
     server = Server(url=f"http://127.0.0.1:{port}", process=process, log_path=log_path)
     try:
         _wait_until_ready(lambda: _answers(f"{server.url}/healthz"), process, "daphne", log_path)
@@ -380,6 +380,12 @@ def emit_from_other_processes(
 
 
 # --- A real WebSocket client ----------------------------------------------------------------
+
+
+def padded_ping(size: int) -> str:
+    """A ping message of exactly `size` bytes."""
+    empty = json.dumps({"type": "ping", "padding": ""})
+    return json.dumps({"type": "ping", "padding": "x" * (size - len(empty))})
 
 
 class ProtocolClient:

@@ -1,12 +1,11 @@
 """The limits of the protocol and the answers to bad input."""
 
-import json
-
 import pytest
 from channels.db import database_sync_to_async
 
 from jobs import consumers
 from jobs.models import Job
+from tests.servers import padded_ping
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -58,12 +57,6 @@ async def test_a_message_of_exactly_64_kib_is_accepted(open_ws, token):
     client = await open_ws(token=token)
     await client.send_text(padded_ping(64 * 1024))
     assert await client.receive() == {"type": "pong"}
-
-
-def padded_ping(size: int) -> str:
-    """A ping message of exactly `size` bytes."""
-    empty = json.dumps({"type": "ping", "padding": ""})
-    return json.dumps({"type": "ping", "padding": "x" * (size - len(empty))})
 
 
 @pytest.mark.parametrize(
