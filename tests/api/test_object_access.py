@@ -1,9 +1,11 @@
 """Every object endpoint answers another user's object exactly as a missing one: 404."""
 
+import re
 import uuid
 
 import pytest
 
+from config import api_urls
 from jobs.models import Job
 
 pytestmark = pytest.mark.usefixtures("no_enqueue")
@@ -19,6 +21,16 @@ OBJECT_ENDPOINTS = [
     ("get", "/api/notes/{note}/export/"),
 ]
 READ_ENDPOINTS = [(method, path) for method, path in OBJECT_ENDPOINTS if method == "get"]
+
+
+def test_the_table_holds_every_api_route_that_names_an_object():
+    routes = {
+        "/api/" + re.sub(r"<\w+:(\w+)_id>", r"{\1}", str(pattern.pattern))
+        for pattern in api_urls.urlpatterns
+        if "<" in str(pattern.pattern)
+    }
+
+    assert routes == {path for _, path in OBJECT_ENDPOINTS}
 
 
 @pytest.fixture
