@@ -40,7 +40,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 bench: install
-	$(PY) scripts/with_redis.py -- sh -c 'for b in bench/bench_*.py; do $(PY) $$b || exit 1; done'
+	$(PY) scripts/with_redis.py -- $(PY) bench/run_all.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

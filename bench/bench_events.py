@@ -1,7 +1,8 @@
 """Live events through daphne and Redis: latency, and throughput to 1, 10 and 100 clients.
 
 Run: .venv/bin/python scripts/with_redis.py -- .venv/bin/python bench/bench_events.py
-(prints a table and writes bench/results/events.json)
+(prints a table and writes events.json into bench/results/, or the run's folder under
+`make bench`)
 
 Its own database: DATABASE_URL when set (PostgreSQL; it is migrated), else a fresh SQLite file
 under var/bench/. Its own channel layer prefix, so a running `make dev` is not disturbed. The
@@ -34,9 +35,12 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = ROOT / "var" / "bench"
-RESULTS = ROOT / "bench" / "results" / "events.json"
 LATENCY_EVENTS = 200
 LATENCY_RATE = 50  # events per second
 THROUGHPUT_EVENTS = 500
@@ -391,9 +395,7 @@ def main() -> None:
     results["cpus"] = os.cpu_count()
     results["load_average_1m"] = round(os.getloadavg()[0], 2)
     print_table(results)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"\nwrote {RESULTS.relative_to(ROOT)}")
+    harness.write_results("events", results)
 
 
 if __name__ == "__main__":

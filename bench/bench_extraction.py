@@ -1,7 +1,8 @@
 """Text extraction over the corpus: time, pages per second and peak memory per file.
 
 Run: .venv/bin/python bench/bench_extraction.py [--repeat N]
-(prints a table and writes bench/results/extraction.json)
+(prints a table and writes extraction.json into bench/results/, or the run's folder under
+`make bench`)
 
 Each file runs in a fresh process so that its peak RSS is its own. Times are medians of N runs
 after a warm-up, the two ways taking turns so that a busy machine slows both alike:
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import logging
 import multiprocessing
 import os
@@ -34,9 +34,11 @@ from io import BytesIO
 from pathlib import Path
 from unittest import mock
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness
+
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus"
-RESULTS = ROOT / "bench" / "results" / "extraction.json"
 FILES = [
     "minimal-document.pdf",
     "pdflatex-4-pages.pdf",
@@ -113,12 +115,12 @@ def measure(name: str, repeat: int) -> dict[str, object]:
 
 def _file(name: str) -> bytes:
     if not name.startswith("GeoTopo pages "):
-        return (CORPUS / name).read_bytes()
+        return (harness.CORPUS / name).read_bytes()
     from pypdf import PdfReader, PdfWriter
 
     first, last = (int(page) for page in name.removeprefix("GeoTopo pages ").split("-"))
     writer = PdfWriter()
-    for page in PdfReader(CORPUS / "GeoTopo-komprimiert.pdf").pages[first - 1 : last]:
+    for page in PdfReader(harness.CORPUS / "GeoTopo-komprimiert.pdf").pages[first - 1 : last]:
         writer.add_page(page)
     buffer = io.BytesIO()
     writer.write(buffer)
@@ -143,9 +145,7 @@ def main() -> None:
     print(" ".join(_cell(title, width) for _, title, width in COLUMNS))
     for row in rows:
         print(" ".join(_cell(row[key], width) for key, _, width in COLUMNS))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"repeat": repeat, "results": rows}, indent=2) + "\n")
-    print(f"wrote {RESULTS.relative_to(ROOT)}")
+    harness.write_results("extraction", {"repeat": repeat, "results": rows})
 
 
 def _cell(value: object, width: int) -> str:

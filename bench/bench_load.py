@@ -6,13 +6,15 @@
 20 connections per user, each subscribed to `user:me`: every event of a user's job must reach
 all 20 of that user's connections, once, in order, and nothing of other users' jobs. Reports
 connections, events delivered per second, emit-to-receive latency (p50/p99), and daphne's
-memory per connection. Prints a table and writes bench/results/load.json.
+memory per connection. Prints a table and writes load.json into bench/results/, or the run's
+folder under `make bench`; exits 1 when an event is lost, duplicated or out of order, or a job
+did not complete.
 
 The reconnect storm: 200 clients (50 users x 4) that each drop their connection every 0.3-3 s
 and come back with their cursor, while the 50 jobs run; zero lost, zero duplicated:
 
     BENCH_STORM=1 BENCH_CONNECTIONS_PER_USER=4 .venv/bin/python scripts/with_redis.py -- \
-        .venv/bin/python bench/bench_load.py          (writes bench/results/storm.json)
+        .venv/bin/python bench/bench_load.py          (writes storm.json instead)
 """
 
 from __future__ import annotations
@@ -213,9 +215,10 @@ def main() -> int:
     ):
         expected_by_user.setdefault(str(owner), []).append((str(job_id), seq))
     token_owner = {token: str(user.pk) for token, user in zip(tokens, users, strict=True)}
-    lost = duplicated = out_of_order = 0
+    lost = duplicated = out_of_order = expected_deliveries = 0
     for client in clients:
         expected = expected_by_user[token_owner[client.token]]
+        expected_deliveries += len(expected)
         received = client.events
         lost += len(set(expected) - set(received))
         duplicated += len(received) - len(set(received))
@@ -234,6 +237,7 @@ def main() -> int:
         "jobs": Job.objects.count(),
         "jobs_completed": Job.objects.filter(status="completed").count(),
         "events_logged": JobEvent.objects.count(),
+        "expected_deliveries": expected_deliveries,
         "deliveries": deliveries,
         "deliveries_per_second": round(deliveries / max(arrivals[-1] - arrivals[0], 1e-9), 1),
         "latency": harness.summary_ms(latencies),
@@ -258,6 +262,7 @@ def main() -> int:
         "jobs",
         "jobs_completed",
         "events_logged",
+        "expected_deliveries",
         "deliveries",
         "deliveries_per_second",
         "lost",
@@ -269,12 +274,10 @@ def main() -> int:
         "seconds_until_jobs_ended",
         "seconds",
     ):
-        print(f"{key:<36} {results[key]:>14}")
+        print(f"{key:<36} {results[key]!s:>14}")
     for key, value in results["latency"].items():
         print(f"{'latency ' + key:<36} {value:>14}")
-    harness.RESULTS.mkdir(parents=True, exist_ok=True)
-    name = "storm.json" if STORM else "load.json"
-    (harness.RESULTS / name).write_text(json.dumps(results, indent=2))
+    harness.write_results("storm" if STORM else "load", results)
     healthy = lost == duplicated == out_of_order == 0 and results["jobs_completed"] == USERS
     return 0 if healthy else 1
 

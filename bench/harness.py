@@ -8,6 +8,7 @@ run before settings load.
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import shutil
@@ -21,11 +22,12 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
-RESULTS = ROOT / "bench" / "results"
+RESULTS_DIR_VARIABLE = "BENCH_RESULTS_DIR"
 BIN = Path(sys.executable).parent
 BENCH_REDIS_DB = "8"
 
@@ -63,8 +65,40 @@ def setup_django() -> None:
     call_command("migrate", verbosity=0)
 
 
+def results_dir() -> Path:
+    """Where benchmarks write their JSON: the run's own folder under `make bench`
+    (BENCH_RESULTS_DIR), else bench/results/ for a benchmark run alone."""
+    return Path(os.environ.get(RESULTS_DIR_VARIABLE) or ROOT / "bench" / "results").resolve()
+
+
+def write_results(name: str, results: dict[str, Any]) -> None:
+    """Write a benchmark's figures as `<name>.json` into the results folder."""
+    path = results_dir() / f"{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
 def machine() -> str:
-    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    """The CPU model, cores, memory and Python of this machine, in one line."""
+    cpu = _proc_field("/proc/cpuinfo", "model name") or platform.processor()
+    memory_kib = _proc_field("/proc/meminfo", "MemTotal").removesuffix(" kB")
+    memory = f", {int(memory_kib) / 1024**2:.1f} GiB memory" if memory_kib else ""
+    return (
+        f"{cpu or 'unknown CPU'} ({platform.machine()}), {os.cpu_count()} cores{memory}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def _proc_field(path: str, name: str) -> str:
+    """The first `name: value` of a /proc file, or "" where there is none (not Linux)."""
+    if not Path(path).exists():
+        return ""
+    for line in Path(path).read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == name:
+            return value.strip()
+    return ""
 
 
 def free_port() -> int:
