@@ -35,7 +35,7 @@ class TokenSerializer(serializers.Serializer[Any]):
     request=AuthTokenSerializer,
     responses={
         200: TokenSerializer,
-        **error_responses(400, described={400: "`invalid`: wrong username or password."}),
+        **error_responses(400, 429, described={400: "`invalid`: wrong username or password."}),
     },
 )
 class TokenObtainView(ObtainAuthToken):

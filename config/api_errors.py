@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
@@ -128,6 +129,7 @@ def _detail_message(exc: exceptions.APIException, fallback: str) -> str:
     return _first_message(exc.detail) or fallback
 
 
+@csrf_exempt  # it changes nothing: a POST to an unknown path gets the 404, not a CSRF page
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """The answer for an `/api/` path that names no endpoint."""
     return error_response(404, "not_found", "No such endpoint.")
@@ -145,6 +147,9 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     "retry (also the `Retry-After` header).",
     500: "`internal_error`: an unexpected error; it is logged and the message is generic.",
 }
+
+
+NO_SUCH_PAGE = {404: "`not_found`: no such page (`page` is past the last one, or not a number)."}
 
 
 def error_responses(

@@ -16,7 +16,7 @@ from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
 from config.api_auth import request_user
-from config.api_errors import error_responses
+from config.api_errors import NO_SUCH_PAGE, error_responses
 from documents.access import get_document_for_user, get_latest_job_for_user
 from documents.models import Document
 from documents.serializers import (
@@ -37,7 +37,10 @@ NO_SUCH_DOCUMENT = "No such document."
         tags=["documents"],
         summary="List documents",
         description="Your documents, newest first (staff: everyone's).",
-        responses={200: DocumentSerializer(many=True), **error_responses(401)},
+        responses={
+            200: DocumentSerializer(many=True),
+            **error_responses(401, described=NO_SUCH_PAGE),
+        },
     ),
     post=extend_schema(
         tags=["documents"],

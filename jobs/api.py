@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api_auth import request_user
-from config.api_errors import error_responses
+from config.api_errors import NO_SUCH_PAGE, error_responses
 from jobs.access import get_job_for_user
 from jobs.models import Job
 from jobs.serializers import JobListQuerySerializer, JobSerializer
@@ -36,7 +36,10 @@ def job_for_request(request: Request, job_id: UUID) -> Job:
         summary="List jobs",
         description="Your jobs, newest first (staff: everyone's).",
         parameters=[JobListQuerySerializer],
-        responses={200: JobSerializer(many=True), **error_responses(400, 401)},
+        responses={
+            200: JobSerializer(many=True),
+            **error_responses(400, 401, described=NO_SUCH_PAGE),
+        },
     )
 )
 class JobListView(generics.ListAPIView[Job]):

@@ -11,11 +11,10 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_GET
 
 from jobs import event_log
 from jobs.access import get_job_for_user
-from jobs.api_auth import authenticated_user, error_response
+from jobs.api_auth import api_get_only, authenticated_user, error_response, not_authenticated
 from jobs.emitter import job_group, user_group
 from jobs.live import GroupListener
 from jobs.models import Job
@@ -25,12 +24,17 @@ MAX_WAIT_SECONDS = 25
 MAX_LIMIT = 500
 
 
-def _cursor(request: HttpRequest, name: str, default: int, maximum: int | None = None) -> int:
+def _cursor(
+    request: HttpRequest, name: str, default: int, maximum: int | None = None, minimum: int = 0
+) -> int:
+    """A whole number in ASCII digits within its bounds; ValueError (a 400) otherwise."""
     raw = request.GET.get(name)
     if raw is None or raw == "":
         return default
-    value = int(raw)  # ValueError is turned into a 400 by the caller
-    if value < 0 or (maximum is not None and value > maximum):
+    if not (raw.isascii() and raw.isdigit()):
+        raise ValueError(name)
+    value = int(raw)
+    if value < minimum or (maximum is not None and value > maximum):
         raise ValueError(name)
     return value
 
@@ -49,11 +53,11 @@ async def _long_poll(
     return await read()
 
 
-@require_GET
+@api_get_only
 async def job_events(request: HttpRequest, job_id: str) -> JsonResponse:
     user = await authenticated_user(request)
     if user is None:
-        return error_response(401, "not_authenticated", "Sign in or send an API token.")
+        return not_authenticated()
     try:
         after = _cursor(request, "after", 0)
         wait = _cursor(request, "wait", 0, MAX_WAIT_SECONDS)
@@ -72,18 +76,18 @@ async def job_events(request: HttpRequest, job_id: str) -> JsonResponse:
     return JsonResponse({"job": snapshot, "events": page.events, "recovered": page.recovered})
 
 
-@require_GET
+@api_get_only
 async def user_events(request: HttpRequest) -> JsonResponse:
     user = await authenticated_user(request)
     if user is None:
-        return error_response(401, "not_authenticated", "Sign in or send an API token.")
+        return not_authenticated()
     try:
         after = _cursor(request, "after", 0)
-        limit = _cursor(request, "limit", MAX_LIMIT, MAX_LIMIT) or MAX_LIMIT
+        limit = _cursor(request, "limit", MAX_LIMIT, MAX_LIMIT, minimum=1)
         wait = _cursor(request, "wait", 0, MAX_WAIT_SECONDS)
     except ValueError:
         return error_response(
-            400, "bad_request", "after, limit (≤ 500) and wait (≤ 25) are whole numbers."
+            400, "bad_request", "after, limit (1 to 500) and wait (≤ 25) are whole numbers."
         )
 
     def read() -> tuple[list[dict[str, Any]], event_log.LogPage]:

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api_auth import request_user
-from config.api_errors import error_responses
+from config.api_errors import NO_SUCH_PAGE, error_responses
 from notes.access import get_note_for_user
 from notes.models import Note
 from notes.serializers import NoteListItemSerializer, NoteSerializer
@@ -51,7 +51,10 @@ def markdown_file_name(title: str) -> str:
         tags=["notes"],
         summary="List notes",
         description="Your notes, newest first (staff: everyone's).",
-        responses={200: NoteListItemSerializer(many=True), **error_responses(401)},
+        responses={
+            200: NoteListItemSerializer(many=True),
+            **error_responses(401, described=NO_SUCH_PAGE),
+        },
     )
 )
 class NoteListView(generics.ListAPIView[Note]):

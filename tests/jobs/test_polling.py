@@ -139,7 +139,9 @@ async def test_the_user_stream_honours_the_cursor_and_the_limit(api, emit_event,
     assert body["events"] == emitted[1:4]
 
 
-@pytest.mark.parametrize("query", ["limit=501", "limit=-1", "after=x", "wait=26", "wait=-1"])
+@pytest.mark.parametrize(
+    "query", ["limit=501", "limit=0", "limit=-1", "after=x", "after=\uff11", "wait=26", "wait=-1"]
+)
 async def test_bad_query_parameters_get_400(api, query):
     response = await api(f"/api/events/?{query}")
     assert (response.status_code, response.json()["code"]) == (400, "bad_request")
@@ -168,6 +170,15 @@ async def test_staff_may_read_any_job(async_client, staff_token, job):
 async def test_without_credentials_the_answer_is_401(async_client, job, path):
     response = await async_client.get(path.format(job_id=job.id))
     assert (response.status_code, response.json()["code"]) == (401, "not_authenticated")
+    assert response["WWW-Authenticate"] == "Token"
+
+
+@pytest.mark.parametrize("path", ["/api/jobs/{job_id}/events/", "/api/events/"])
+async def test_another_method_than_get_is_405_in_the_error_format(async_client, token, job, path):
+    headers = {"Authorization": f"Token {token}"}
+    response = await async_client.post(path.format(job_id=job.id), headers=headers)
+    assert (response.status_code, response.json()["code"]) == (405, "method_not_allowed")
+    assert response["Allow"] == "GET"
 
 
 async def test_a_bad_token_gets_401(async_client, job):
