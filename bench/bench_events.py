@@ -2,21 +2,24 @@
 
 Run: .venv/bin/python scripts/with_redis.py -- .venv/bin/python bench/bench_events.py
 (prints a table and writes events.json into bench/results/, or the run's folder under
-`make bench`)
+`make bench`; exits 1 when the latency target is missed, or an event is lost, duplicated or
+not delivered to every client)
 
-Its own database: DATABASE_URL when set (PostgreSQL; it is migrated), else a fresh SQLite file
-under var/bench/. Its own channel layer prefix, so a running `make dev` is not disturbed. The
-events are emitted by another process (this file with --emit), as a Celery worker would; the
-clients are WebSocket clients of a daphne subprocess. Times are CLOCK_MONOTONIC, which every
-process of the machine shares.
+Its own environment (harness.py): a fresh database (BENCH_DATABASE_URL when set, else SQLite
+under var/bench/events/), Redis database 8 and its own prefixes, so a running `make dev` is not
+disturbed. The events are emitted by another process (this file with --emit), as a Celery
+worker would; the clients are WebSocket clients of the web process (`config.serve`, as in the
+Procfile). Times are CLOCK_MONOTONIC, which every process of the machine shares.
 
 1. Latency at a paced rate (200 events at 50/s): from the moment an event is committed (when
    the emitter hands it to its publisher, after the transaction) to its arrival at a client in
    the job room; beside it, raw channels-redis `group_send` -> `receive` in one process,
    measured in the same run. The emit calls' own time (validation and the database
-   transaction) is reported too.
+   transaction) is reported too. Target: commit -> client p50 <= 1.5 x raw p50 + 2 ms, with
+   no event lost or duplicated.
 2. Throughput: 1, 10 and 100 clients in one user room while one process emits as fast as it
-   can; events delivered per second to all clients, and how many were lost (must be 0).
+   can; events delivered per second to all clients, and how many were lost or duplicated
+   (must be 0).
 """
 
 from __future__ import annotations
@@ -25,13 +28,9 @@ import argparse
 import asyncio
 import json
 import os
-import signal
-import socket
-import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -39,54 +38,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import harness
 
-ROOT = Path(__file__).resolve().parents[1]
-BENCH_DIR = ROOT / "var" / "bench"
 LATENCY_EVENTS = 200
 LATENCY_RATE = 50  # events per second
 THROUGHPUT_EVENTS = 500
 CLIENT_COUNTS = [1, 10, 100]
 RECEIVE_TIMEOUT = int(os.environ.get("BENCH_RECEIVE_TIMEOUT", 30))
 
-BENCH_ENV = {
-    "DJANGO_SETTINGS_MODULE": "config.settings",
-    "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{BENCH_DIR / 'bench.sqlite3'}"),
-    "CHANNEL_LAYER_PREFIX": "bench-events",
-    "MEDIA_ROOT": str(BENCH_DIR / "media"),
-    "LOG_LEVEL": "WARNING",  # the emitter logs a line per event at INFO
-}
-os.environ.update(BENCH_ENV)
-sys.path.insert(0, str(ROOT))
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-def summary_ms(seconds: list[float]) -> dict[str, float]:
-    ms = [value * 1000 for value in seconds]
-    return {
-        "p50_ms": round(statistics.median(ms), 2),
-        "p99_ms": round(percentile(ms, 0.99), 2),
-        "mean_ms": round(statistics.fmean(ms), 2),
-        "max_ms": round(max(ms), 2),
-    }
-
-
-# --- Set-up: database, daphne ---------------------------------------------------------------
-
-
-def prepare_database() -> None:
-    if BENCH_ENV["DATABASE_URL"].startswith("sqlite:"):
-        BENCH_DIR.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{BENCH_DIR / 'bench.sqlite3'}{suffix}").unlink(missing_ok=True)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
+# --- Users and jobs -------------------------------------------------------------------------
 
 
 def new_user_and_token() -> tuple[Any, str]:
@@ -114,34 +72,6 @@ def new_job(user: Any) -> Any:
     return Job.objects.create(owner=user, document=document)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_daphne() -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    log = (BENCH_DIR / "daphne.log").open("wb")
-    daphne = str(Path(sys.executable).parent / "daphne")
-    process = subprocess.Popen(
-        [daphne, "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-        cwd=ROOT,
-        env={**os.environ},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                return process, f"ws://127.0.0.1:{port}/ws/jobs/"
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"daphne did not start; see {BENCH_DIR / 'daphne.log'}") from None
-            time.sleep(0.1)
-
-
 # --- The emitter process --------------------------------------------------------------------
 
 
@@ -166,13 +96,14 @@ class EmitterProcess:
 
     It emits the job's queued event, says "ready", emits `count` more on "go" (`rate` a second,
     or as fast as it can with 0), and reports as one JSON line when each was handed to the
-    publisher (after its commit) and how long each emit call took.
+    publisher (after its commit) and how long each emit call took. It inherits this process's
+    environment (harness.use_own_environment).
     """
 
     def __init__(self, job_id: str, count: int, rate: float) -> None:
         self.process = subprocess.Popen(
             [sys.executable, __file__, "--emit", job_id, str(count), str(rate)],
-            cwd=ROOT,
+            cwd=harness.ROOT,
             env={**os.environ},
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -211,19 +142,19 @@ def emit_events(job_id: str, count: int, rate: float) -> None:
     assert flush_published()
     print("ready", flush=True)
     sys.stdin.readline()
-    emit_seconds = []
+    emit_ms = []
     started = next_at = time.perf_counter()
     for draft in planned[1:]:
         before = time.perf_counter()
         emit(job_id, draft)
-        emit_seconds.append(time.perf_counter() - before)
+        emit_ms.append((time.perf_counter() - before) * 1000)
         if rate:
             next_at += 1 / rate
             time.sleep(max(0.0, next_at - time.perf_counter()))
     assert flush_published(60)
     report = {
         "seconds": time.perf_counter() - started,
-        "emit_seconds": emit_seconds,
+        "emit_ms": emit_ms,
         "committed_at": {seq: at for seq, at in committed_at.items() if seq > 1},
     }
     print(json.dumps(report), flush=True)
@@ -266,7 +197,7 @@ async def receive_events(websocket: Any, count: int) -> dict[tuple[str, int], fl
 
 
 async def raw_layer_latency() -> list[float]:
-    """channels-redis alone: group_send from this loop, receive on a channel of the group."""
+    """channels-redis alone (ms): group_send from this loop, receive on a channel of the group."""
     from channels.layers import get_channel_layer
 
     layer = get_channel_layer()
@@ -279,14 +210,15 @@ async def raw_layer_latency() -> list[float]:
         sent_at = time.perf_counter()
         await layer.group_send("bench.raw", {"type": "job.event", "index": index})
         await receiving
-        latencies.append(time.perf_counter() - sent_at)
+        latencies.append((time.perf_counter() - sent_at) * 1000)
         await asyncio.sleep(1 / LATENCY_RATE)
     await layer.group_discard("bench.raw", channel)
     return latencies
 
 
-async def daphne_latency(url: str) -> tuple[list[float], list[float]]:
-    """Commit-to-client latencies in a job room, and the emit calls' own durations."""
+async def daphne_latency(url: str) -> dict[str, Any]:
+    """Commit-to-client latencies in a job room and the emit calls' own durations (ms), and
+    how many events were lost or duplicated on the way."""
     user, token = await asyncio.to_thread(new_user_and_token)
     job = await asyncio.to_thread(new_job, user)
     emitter = await asyncio.to_thread(EmitterProcess, str(job.id), LATENCY_EVENTS, LATENCY_RATE)
@@ -295,11 +227,20 @@ async def daphne_latency(url: str) -> tuple[list[float], list[float]]:
     arrived = await receive_events(websocket, LATENCY_EVENTS)
     report = await asyncio.to_thread(emitter.report)
     await websocket.close()
+    duplicates = arrived.pop(("duplicates", 0))
     latencies = [
-        arrived[(str(job.id), int(seq))] - committed
+        (arrived[key] - committed) * 1000
         for seq, committed in report["committed_at"].items()
+        if (key := (str(job.id), int(seq))) in arrived
     ]
-    return latencies, report["emit_seconds"]
+    if not latencies:
+        raise SystemExit("no event reached the client; see var/bench/events/daphne.log")
+    return {
+        "latencies_ms": latencies,
+        "emit_ms": report["emit_ms"],
+        "lost": len(report["committed_at"]) - len(latencies),
+        "duplicates": duplicates,
+    }
 
 
 # --- 2. Throughput --------------------------------------------------------------------------
@@ -328,7 +269,7 @@ async def throughput(url: str, clients: int) -> dict[str, Any]:
         "events": THROUGHPUT_EVENTS,
         "emitted_per_second": round(THROUGHPUT_EVENTS / report["seconds"], 1),
         "delivered": delivered,
-        "delivered_per_second": round(delivered / elapsed, 1),
+        "delivered_per_second": round(delivered / elapsed, 1) if elapsed > 0 else 0.0,
         "seconds": round(elapsed, 3),
         "lost": clients * THROUGHPUT_EVENTS - delivered,
         "duplicates": duplicates,
@@ -340,13 +281,15 @@ async def throughput(url: str, clients: int) -> dict[str, Any]:
 
 async def run(url: str) -> dict[str, Any]:
     raw = await raw_layer_latency()
-    through_daphne, emit_calls = await daphne_latency(url)
+    through_daphne = await daphne_latency(url)
     latency: dict[str, Any] = {
         "events": LATENCY_EVENTS,
         "rate_per_second": LATENCY_RATE,
-        "raw_group_send_to_receive": summary_ms(raw),
-        "commit_to_websocket_client": summary_ms(through_daphne),
-        "emit_call": summary_ms(emit_calls),
+        "raw_group_send_to_receive": harness.summary_ms(raw),
+        "commit_to_websocket_client": harness.summary_ms(through_daphne["latencies_ms"]),
+        "emit_call": harness.summary_ms(through_daphne["emit_ms"]),
+        "lost": through_daphne["lost"],
+        "duplicates": through_daphne["duplicates"],
     }
     target_ms = 1.5 * latency["raw_group_send_to_receive"]["p50_ms"] + 2
     latency["target_p50_ms"] = round(target_ms, 2)
@@ -364,6 +307,7 @@ def print_table(results: dict[str, Any]) -> None:
         print(f"{key:<34}{row['p50_ms']:>8}{row['p99_ms']:>8}{row['mean_ms']:>8}{row['max_ms']:>8}")
     verdict = "met" if latency["target_met"] else "MISSED"
     print(f"target: p50 <= 1.5 x raw + 2 ms = {latency['target_p50_ms']} ms: {verdict}")
+    print(f"lost: {latency['lost']}, duplicates: {latency['duplicates']}")
     print(f"\nThroughput, {THROUGHPUT_EVENTS} events emitted by one process, one user room")
     print(f"{'clients':>8}{'emitted/s':>11}{'delivered/s':>13}{'seconds':>9}{'lost':>6}{'dup':>5}")
     for row in results["throughput"]:
@@ -373,22 +317,30 @@ def print_table(results: dict[str, Any]) -> None:
         )
 
 
-def main() -> None:
+def healthy(results: dict[str, Any]) -> bool:
+    """The latency target met, and every event delivered once to every client."""
+    latency = results["latency"]
+    return bool(latency["target_met"]) and all(
+        run["lost"] == run["duplicates"] == 0 for run in [latency, *results["throughput"]]
+    )
+
+
+def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--emit", nargs=3, metavar=("JOB", "COUNT", "RATE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.emit:
+        sys.path.insert(0, str(harness.ROOT))  # the environment is the parent's
         emit_events(args.emit[0], int(args.emit[1]), float(args.emit[2]))
-        return
-    prepare_database()
+        return 0
+    work = harness.use_own_environment("events")
+    harness.setup_django()
+    import redis
     from django.conf import settings
 
-    daphne, url = start_daphne()
-    try:
-        results = asyncio.run(run(url))
-    finally:
-        daphne.send_signal(signal.SIGTERM)
-        daphne.wait(10)
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+    with harness.daphne(work) as (_, base_url):
+        results = asyncio.run(run(base_url.replace("http", "ws", 1) + "/ws/jobs/"))
     results["database"] = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     layer: Any = settings.CHANNEL_LAYERS["default"]["CONFIG"]
     results["channel_layer_capacity"] = layer["capacity"]
@@ -396,7 +348,8 @@ def main() -> None:
     results["load_average_1m"] = round(os.getloadavg()[0], 2)
     print_table(results)
     harness.write_results("events", results)
+    return 0 if healthy(results) else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

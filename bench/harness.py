@@ -168,10 +168,10 @@ def workers(
 
 @contextmanager
 def daphne(work: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    """A daphne server; yields it and its base URL."""
+    """The web process as the Procfile starts it (`config.serve`); yields it and its base URL."""
     port = free_port()
     process = _start(
-        [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+        [sys.executable, "-m", "config.serve", "-v", "0", "-b", "127.0.0.1", "-p", str(port)],
         work / "daphne.log",
     )
     url = f"http://127.0.0.1:{port}"
@@ -212,5 +212,6 @@ def summary_ms(values_ms: list[float]) -> dict[str, float]:
     return {
         "p50_ms": round(statistics.median(values_ms), 2),
         "p99_ms": round(percentile(values_ms, 0.99), 2),
+        "mean_ms": round(statistics.fmean(values_ms), 2),
         "max_ms": round(max(values_ms), 2),
     }

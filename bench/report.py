@@ -67,6 +67,8 @@ def events_rows(data: Results) -> list[Row]:
         Row("events", f"commit → WebSocket client p99 ({paced})", committed["p99_ms"], "ms"),
         Row("events", f"emit call p50 ({paced})", emit["p50_ms"], "ms"),
         Row("events", f"emit call p99 ({paced})", emit["p99_ms"], "ms"),
+        zero("events", f"lost ({paced})", latency["lost"]),
+        zero("events", f"duplicates ({paced})", latency["duplicates"]),
     ]
     for run in data["throughput"]:
         room = f"{run['events']} events to {plural(run['clients'], 'client')}"
