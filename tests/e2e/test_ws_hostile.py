@@ -8,9 +8,10 @@ import asyncio
 import uuid
 
 import pytest
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.exceptions import ConnectionClosed
 
 from jobs.ws_limits import MAX_MESSAGE_BYTES
+from tests.e2e.test_ws_origin import assert_refused_from_another_site
 from tests.factories import JobFactory
 from tests.servers import EmitterProcess, Server, WsConnection, padded_ping, pipeline
 
@@ -71,16 +72,6 @@ async def no_authentication(server: Server, job_id: str) -> None:
     assert await close_code(client) == 4401
 
 
-async def wrong_origin(server: Server, session_cookie: str) -> None:
-    with pytest.raises(InvalidStatus) as refused:
-        await WsConnection.open(
-            server,
-            origin="http://evil.example",
-            additional_headers={"Cookie": f"sessionid={session_cookie}"},
-        )
-    assert refused.value.response.status_code == 403
-
-
 async def test_hostile_clients_get_their_answers_and_a_good_client_loses_nothing(
     daphne_server, token, session_cookie, user, other_user
 ):
@@ -98,7 +89,7 @@ async def test_hostile_clients_get_their_answers_and_a_good_client_loses_nothing
         flood(daphne_server, token),
         others_rooms(daphne_server, token, str(others_job.id), other_user.pk),
         no_authentication(daphne_server, str(job.id)),
-        wrong_origin(daphne_server, session_cookie),
+        assert_refused_from_another_site(daphne_server, session_cookie),
     ]
     received, *_ = await asyncio.gather(good.receive_events(EVENTS), *hostile)
     await asyncio.to_thread(emitter.wait_done)

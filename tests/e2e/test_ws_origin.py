@@ -3,21 +3,25 @@
 import pytest
 from websockets.exceptions import InvalidStatus
 
-from tests.servers import WsConnection
+from tests.servers import Server, WsConnection
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def assert_refused_from_another_site(server: Server, session_cookie: str) -> None:
+    with pytest.raises(InvalidStatus) as refused:
+        await WsConnection.open(
+            server,
+            origin="http://evil.example",
+            additional_headers={"Cookie": f"sessionid={session_cookie}"},
+        )
+    assert refused.value.response.status_code == 403
 
 
 async def test_a_handshake_from_another_site_is_refused_by_the_server(
     daphne_server, session_cookie
 ):
-    with pytest.raises(InvalidStatus) as refused:
-        await WsConnection.open(
-            daphne_server,
-            origin="http://evil.example",
-            additional_headers={"Cookie": f"sessionid={session_cookie}"},
-        )
-    assert refused.value.response.status_code == 403
+    await assert_refused_from_another_site(daphne_server, session_cookie)
 
 
 async def test_a_page_of_the_site_signs_in_with_its_session_cookie(
