@@ -151,7 +151,7 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env_str("CACHE_URL", REDIS_URL),
-        "KEY_PREFIX": "pdfnotes",
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "pdfnotes"),
     }
 }
 

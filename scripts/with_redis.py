@@ -107,6 +107,7 @@ def main() -> int:
         run_id = uuid.uuid4().hex[:12]
         env["BROKER_KEY_PREFIX"] = f"test-{run_id}:"
         env["CHANNEL_LAYER_PREFIX"] = f"test-{run_id}"
+        env["CACHE_KEY_PREFIX"] = f"test-{run_id}"  # throttle history: user ids recur per run
         env["PROMETHEUS_MULTIPROC_DIR"] = str(workdir / "prometheus")
     env["REDIS_URL"] = url
     for derived in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "CHANNEL_LAYER_URL"):
