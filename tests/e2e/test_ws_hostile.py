@@ -8,6 +8,7 @@ import asyncio
 import uuid
 
 import pytest
+from channels.db import database_sync_to_async
 from websockets.exceptions import ConnectionClosed
 
 from jobs.ws_limits import MAX_MESSAGE_BYTES
@@ -75,8 +76,8 @@ async def no_authentication(server: Server, job_id: str) -> None:
 async def test_hostile_clients_get_their_answers_and_a_good_client_loses_nothing(
     daphne_server, token, session_cookie, user, other_user
 ):
-    job = await asyncio.to_thread(JobFactory.create, owner=user)
-    others_job = await asyncio.to_thread(JobFactory.create, owner=other_user)
+    create_job = database_sync_to_async(JobFactory.create)  # closes the connection it opens
+    job, others_job = await create_job(owner=user), await create_job(owner=other_user)
     emitter = EmitterProcess([(job.id, draft) for draft in pipeline(EVENTS)], interval=0.02)
     await asyncio.to_thread(emitter.wait_ready)
     good = await WsConnection.open(daphne_server, token=token)
